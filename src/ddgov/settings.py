@@ -1,0 +1,202 @@
+"""Django settings for ddgov, read from the environment (and an optional ``.env`` file).
+
+Every value has an embedded default so that ``make run`` works on a fresh machine with SQLite
+and a local lake folder; production sets ``DATABASE_URL`` to PostgreSQL and ``DDGOV_*``
+variables as documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+env = environ.Env()
+_dotenv = Path(env.str("DDGOV_ENV_FILE", default=str(PROJECT_DIR / ".env")))
+if _dotenv.is_file():
+    environ.Env.read_env(str(_dotenv))
+
+VAR_DIR = Path(env.str("DDGOV_VAR_DIR", default=str(PROJECT_DIR / "var")))
+LAKE_DIR = Path(env.str("DDGOV_LAKE_DIR", default=str(VAR_DIR / "lake")))
+SHARED_DATA_DIR = Path(
+    env.str("DDGOV_SHARED_DATA", default=str(PROJECT_DIR.parent / "shared" / "data"))
+)
+
+DEBUG = env.bool("DDGOV_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """Return the configured key, or one kept in ``var/`` so sessions survive restarts."""
+    configured = env.str("DDGOV_SECRET_KEY", default="")
+    if configured:
+        return configured
+    key_file = VAR_DIR / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(50)
+    try:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key, encoding="utf-8")
+        key_file.chmod(0o600)
+    except OSError:
+        pass
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("DDGOV_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DDGOV_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "oauth2_provider",
+    "ddgov.core",
+    "ddgov.audit",
+    "ddgov.agencies",
+    "ddgov.identity",
+    "ddgov.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ddgov.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "ddgov.urls"
+WSGI_APPLICATION = "ddgov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ddgov.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ddgov.sqlite3'}"
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web server and a seeding command share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DDGOV_DB_CONN_MAX_AGE", default=0)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+LANGUAGE_CODE = "th"
+LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("DDGOV_TIME_ZONE", default="Asia/Bangkok")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("DDGOV_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# One ID: ddgov is an OpenID Connect provider for agency systems.
+OIDC_KEY_FILE = Path(env.str("DDGOV_OIDC_KEY_FILE", default=str(VAR_DIR / "oidc_rsa.pem")))
+
+
+def _oidc_private_key() -> str:
+    from ddgov.identity.oidc_keys import oidc_key_load  # noqa: PLC0415
+
+    return oidc_key_load(path=OIDC_KEY_FILE)
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "OIDC_ISS_ENDPOINT": env.str("DDGOV_OIDC_ISSUER", default=""),
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "ddgov.identity.oidc.OneIdValidator",
+    "SCOPES": {
+        "openid": "OpenID Connect sign-in",
+        "profile": "Name and preferred language",
+        "email": "E-mail address",
+        "thai_id": "13-digit citizen ID",
+        "agencies": "Agency memberships and roles",
+        "read": "Read access to APIs",
+        "write": "Write access to APIs",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("DDGOV_ACCESS_TOKEN_SECONDS", default=3600),
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https", "http"],
+}
+
+DDGOV_DEMO_PASSWORD = env.str("DDGOV_DEMO_PASSWORD", default="ddgov-demo-2569")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("DDGOV_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
