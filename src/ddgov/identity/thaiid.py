@@ -29,6 +29,10 @@ def thai_id_normalize(value: str, *, kind: str = "citizen") -> str:
     ``"juristic"`` (first digit 0, as DBD issues them).
     """
     raw = _SEPARATORS.sub("", str(value).translate(_THAI_DIGITS))
+    if not raw:
+        raise ValidationError(
+            _("Enter the 13-digit ID number. / กรุณากรอกเลขประจำตัว 13 หลัก"), code="required"
+        )
     if not raw.isdigit() or not raw.isascii():
         raise ValidationError(
             _("An ID number has digits only. / เลขประจำตัวต้องเป็นตัวเลขเท่านั้น"), code="not_digits"

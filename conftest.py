@@ -1,0 +1,36 @@
+"""Test-wide settings: real databases (SQLite or PostgreSQL from DATABASE_URL), fast hashing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """PBKDF2's deliberate slowness costs minutes across a suite; security is tested elsewhere."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real public data in ../shared/data; skip without it, except under CI where it must exist."""
+    from django.conf import settings  # noqa: PLC0415
+
+    path = Path(settings.SHARED_DATA_DIR)
+    if not path.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"shared data folder {path} is missing under CI")
+        pytest.skip(f"shared data folder {path} is not present (set DDGOV_SHARED_DATA)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: pytest.FixtureRequest) -> None:
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
