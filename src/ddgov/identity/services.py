@@ -99,11 +99,13 @@ def person_create(
     return person
 
 
-@transaction.atomic
 def person_update(
     *, actor: User, person: Person, acting_for: str = "", **changes: Any
 ) -> Person:
-    """Change a person's record; only the person themself or a platform admin may."""
+    """Change a person's record; only the person themself or a platform admin may.
+
+    A refusal is audited outside the write's transaction so that it survives the rollback.
+    """
     if not (actor.is_platform_admin or actor.person_id == person.pk):
         audit_record_append(
             action="person.update",
@@ -118,20 +120,21 @@ def person_update(
     if unknown:
         msg = f"fields not changeable here: {sorted(unknown)}"
         raise ValueError(msg)
-    before = _snapshot(person)
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.full_clean()
-    person.save()
-    audit_record_append(
-        action="person.update",
-        actor=actor,
-        acting_for=acting_for,
-        target_type="person",
-        target_id=str(person.pk),
-        before=before,
-        after=_snapshot(person),
-    )
+    with transaction.atomic():
+        before = _snapshot(person)
+        for name, value in changes.items():
+            setattr(person, name, value)
+        person.full_clean()
+        person.save()
+        audit_record_append(
+            action="person.update",
+            actor=actor,
+            acting_for=acting_for,
+            target_type="person",
+            target_id=str(person.pk),
+            before=before,
+            after=_snapshot(person),
+        )
     return person
 
 
@@ -249,7 +252,12 @@ def citizen_register(
     names; a second account for the same person is refused.
     """
     normalized = thai_id_normalize(citizen_id)
-    _unique_username(normalized)
+    account_exists = ValidationError(
+        {"citizen_id": _("An account already exists for this citizen ID. / มีบัญชีของเลขประจำตัวนี้แล้ว")},
+        code="duplicate",
+    )
+    if User.objects.filter(username=normalized).exists():
+        raise account_exists
     person = Person.objects.filter(citizen_id=normalized).first()
     if person is None:
         person = person_create(
@@ -270,10 +278,7 @@ def citizen_register(
             code="mismatch",
         )
     elif User.objects.filter(person=person).exists():
-        raise ValidationError(
-            {"citizen_id": _("An account already exists for this citizen ID. / มีบัญชีของเลขประจำตัวนี้แล้ว")},
-            code="duplicate",
-        )
+        raise account_exists
     user = User(username=normalized, email=email, kind=User.Kind.CITIZEN, person=person)
     validate_password(password, user)
     user.set_password(password)
@@ -330,7 +335,6 @@ def staff_user_create(
     return user
 
 
-@transaction.atomic
 def membership_grant(*, actor: User | None, user: User, agency: Agency, role: str) -> AgencyMembership:
     """Give a staff user a role in an agency; the actor must administer that agency.
 
@@ -340,20 +344,21 @@ def membership_grant(*, actor: User | None, user: User, agency: Agency, role: st
         agency_access_deny(actor=actor, agency=agency, action="membership.grant")
     if not user.is_government_staff:
         raise ValidationError(_("Only staff accounts can hold agency roles. / บทบาทในหน่วยงานให้ได้เฉพาะบัญชีเจ้าหน้าที่"))
-    before_role = user_role_in(user=user, agency=agency) if not user.is_platform_admin else None
-    membership, _created = AgencyMembership.objects.update_or_create(
-        user=user, agency=agency, defaults={"role": Role(role)}
-    )
-    audit_record_append(
-        action="membership.grant",
-        actor=actor,
-        acting_for=f"agency:{agency.code}",
-        agency_code=agency.code,
-        target_type="user",
-        target_id=str(user.pk),
-        before={"role": before_role} if before_role else None,
-        after={"role": membership.role},
-    )
+    with transaction.atomic():
+        before_role = user_role_in(user=user, agency=agency) if not user.is_platform_admin else None
+        membership, _created = AgencyMembership.objects.update_or_create(
+            user=user, agency=agency, defaults={"role": Role(role)}
+        )
+        audit_record_append(
+            action="membership.grant",
+            actor=actor,
+            acting_for=f"agency:{agency.code}",
+            agency_code=agency.code,
+            target_type="user",
+            target_id=str(user.pk),
+            before={"role": before_role} if before_role else None,
+            after={"role": membership.role},
+        )
     return membership
 
 

@@ -7,50 +7,15 @@ history through the ORM; someone with DDL rights can still drop them, which is w
 
 from django.db import migrations
 
-PG_UP = """
-CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'audit records are append-only (% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_record_no_update BEFORE UPDATE OR DELETE ON audit_auditrecord
-  FOR EACH ROW EXECUTE FUNCTION audit_record_append_only();
-CREATE TRIGGER audit_record_no_truncate BEFORE TRUNCATE ON audit_auditrecord
-  FOR EACH STATEMENT EXECUTE FUNCTION audit_record_append_only();
-"""
-PG_DOWN = """
-DROP TRIGGER IF EXISTS audit_record_no_update ON audit_auditrecord;
-DROP TRIGGER IF EXISTS audit_record_no_truncate ON audit_auditrecord;
-DROP FUNCTION IF EXISTS audit_record_append_only();
-"""
-SQLITE_UP = [
-    """CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_auditrecord
-       BEGIN SELECT RAISE(ABORT, 'audit records are append-only (UPDATE refused)'); END;""",
-    """CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_auditrecord
-       BEGIN SELECT RAISE(ABORT, 'audit records are append-only (DELETE refused)'); END;""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_record_no_update;",
-    "DROP TRIGGER IF EXISTS audit_record_no_delete;",
-]
+from ddgov.audit.triggers import append_only_triggers_create, append_only_triggers_drop
 
 
 def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_UP)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
+    append_only_triggers_create(connection=schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DOWN)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
+    append_only_triggers_drop(connection=schema_editor.connection)
 
 
 def create_head(apps, schema_editor):

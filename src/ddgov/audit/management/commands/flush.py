@@ -1,0 +1,21 @@
+"""Django's ``flush``, able to empty the append-only audit table when a whole database is wiped.
+
+Emptying every table is a deliberate operator action (and what transactional tests do between
+tests); the triggers are lifted for it and put back, and the chain starts again from genesis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.commands.flush import Command as FlushCommand
+from django.db import connections
+
+from ddgov.audit.triggers import append_only_triggers_suspended
+
+
+class Command(FlushCommand):
+    def handle(self, **options: Any) -> None:
+        connection = connections[options["database"]]
+        with append_only_triggers_suspended(connection=connection):
+            super().handle(**options)
