@@ -104,9 +104,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ddgov.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ddgov.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and a seeding command share the file.
@@ -187,7 +185,7 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("DDGOV_ACCESS_TOKEN_SECONDS", default=3600),
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https", "http"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("DDGOV_OIDC_REDIRECT_SCHEMES", default=["https", "http"]),
 }
 
 DDGOV_DEMO_PASSWORD = env.str("DDGOV_DEMO_PASSWORD", default="ddgov-demo-2569")

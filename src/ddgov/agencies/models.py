@@ -43,7 +43,7 @@ class AdminArea(models.Model):
 
 
 class Agency(models.Model):
-    """A government organisation: ministry, department, province, local government, …"""
+    """A government organisation: a ministry, department, province or local government."""
 
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("Ministry")
@@ -60,7 +60,13 @@ class Agency(models.Model):
 
     LOCAL_KINDS = frozenset({Kind.BMA, Kind.PAO, Kind.MUNICIPALITY, Kind.SAO})
     CENTRAL_KINDS = frozenset(
-        {Kind.MINISTRY, Kind.DEPARTMENT, Kind.PUBLIC_ORGANIZATION, Kind.STATE_ENTERPRISE, Kind.INDEPENDENT}
+        {
+            Kind.MINISTRY,
+            Kind.DEPARTMENT,
+            Kind.PUBLIC_ORGANIZATION,
+            Kind.STATE_ENTERPRISE,
+            Kind.INDEPENDENT,
+        }
     )
 
     code = models.SlugField(max_length=64, unique=True)

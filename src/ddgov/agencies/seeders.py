@@ -99,11 +99,17 @@ def seed_agencies(ctx: SeedContext) -> int:
         subs = subdistricts_by_province.get(code, [])
         for sub in rng.sample(subs, min(len(subs), 3 * ctx.scale)):
             is_municipality = rng.random() < 0.3
+            kind_en = (
+                "Subdistrict Municipality"
+                if is_municipality
+                else "Subdistrict Administrative Organization"
+            )
             local.append(
                 Agency(
                     code=f"{'mun' if is_municipality else 'sao'}-{sub.code}",
-                    name_th=("เทศบาลตำบล" if is_municipality else "องค์การบริหารส่วนตำบล") + sub.name_th,
-                    name_en=f"{sub.name_en} {'Subdistrict Municipality' if is_municipality else 'Subdistrict Administrative Organization'}",
+                    name_th=("เทศบาลตำบล" if is_municipality else "องค์การบริหารส่วนตำบล")
+                    + sub.name_th,
+                    name_en=f"{sub.name_en} {kind_en}",
                     kind=Agency.Kind.MUNICIPALITY if is_municipality else Agency.Kind.SAO,
                     parent=parent,
                     area=sub,

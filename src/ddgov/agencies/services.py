@@ -52,7 +52,7 @@ def agency_snapshot(agency: Agency) -> dict[str, Any]:
 
 
 def agency_validate(*, agency: Agency) -> None:
-    """Check the hierarchy rules: a department sits under a ministry, a LAO on its own area, …"""
+    """Check the hierarchy: a department sits under a ministry, a LAO on an area of its level."""
     errors: dict[str, list[str]] = {}
     allowed_parents = _PARENT_KINDS[agency.kind]
     if agency.parent is not None:
@@ -61,7 +61,11 @@ def agency_validate(*, agency: Agency) -> None:
                 _("A %(kind)s cannot sit under a %(parent)s. / หน่วยงานประเภทนี้สังกัดหน่วยงานแม่นี้ไม่ได้")
                 % {"kind": agency.get_kind_display(), "parent": agency.parent.get_kind_display()}
             )
-    elif agency.kind in {Agency.Kind.DEPARTMENT, Agency.Kind.PUBLIC_ORGANIZATION, Agency.Kind.STATE_ENTERPRISE}:
+    elif agency.kind in {
+        Agency.Kind.DEPARTMENT,
+        Agency.Kind.PUBLIC_ORGANIZATION,
+        Agency.Kind.STATE_ENTERPRISE,
+    }:
         errors.setdefault("parent", []).append(
             _("This kind of agency must belong to a ministry. / หน่วยงานประเภทนี้ต้องสังกัดกระทรวง")
         )
@@ -69,11 +73,15 @@ def agency_validate(*, agency: Agency) -> None:
     if levels is not None:
         if agency.area is None:
             errors.setdefault("area", []).append(
-                _("Local and provincial agencies need an area code. / หน่วยงานส่วนภูมิภาคและท้องถิ่นต้องระบุพื้นที่")
+                _(
+                    "Local and provincial agencies need an area code. / หน่วยงานส่วนภูมิภาคและท้องถิ่นต้องระบุพื้นที่"
+                )
             )
         elif agency.area.level not in levels:
             errors.setdefault("area", []).append(
-                _("The area is a %(level)s, which does not fit this kind of agency. / ระดับพื้นที่ไม่ตรงกับประเภทหน่วยงาน")
+                _(
+                    "The area is a %(level)s, which does not fit this kind of agency. / ระดับพื้นที่ไม่ตรงกับประเภทหน่วยงาน"
+                )
                 % {"level": agency.area.get_level_display()}
             )
     if errors:

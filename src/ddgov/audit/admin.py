@@ -7,7 +7,15 @@ from ddgov.audit.models import AuditRecord
 class AuditRecordAdmin(admin.ModelAdmin):
     """Read-only view of the trail for platform admins."""
 
-    list_display = ("seq", "occurred_at", "actor_label", "action", "agency_code", "target_type", "outcome")
+    list_display = (
+        "seq",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "agency_code",
+        "target_type",
+        "outcome",
+    )
     list_filter = ("outcome", "action")
     search_fields = ("action", "target_id", "agency_code", "actor_label")
 

@@ -50,14 +50,18 @@ def append_only_triggers_create(*, connection: Any) -> None:
     """Install the append-only triggers on ``connection``'s database."""
     with connection.cursor() as cursor:
         for statement in _statements(connection.vendor, create=True):
-            cursor.execute(statement, None) if connection.vendor == "postgresql" else cursor.execute(statement)
+            cursor.execute(
+                statement, None
+            ) if connection.vendor == "postgresql" else cursor.execute(statement)
 
 
 def append_only_triggers_drop(*, connection: Any) -> None:
     """Remove the append-only triggers (only for a deliberate wipe of the whole database)."""
     with connection.cursor() as cursor:
         for statement in _statements(connection.vendor, create=False):
-            cursor.execute(statement, None) if connection.vendor == "postgresql" else cursor.execute(statement)
+            cursor.execute(
+                statement, None
+            ) if connection.vendor == "postgresql" else cursor.execute(statement)
 
 
 @contextmanager

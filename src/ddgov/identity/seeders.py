@@ -11,7 +11,14 @@ from django.contrib.auth.hashers import make_password
 from ddgov.agencies.models import AdminArea, Agency
 from ddgov.audit.services import AuditEntry, audit_records_append
 from ddgov.core.seeding import SeedContext, seeder
-from ddgov.identity.models import AgencyMembership, Business, BusinessRepresentative, Person, Role, User
+from ddgov.identity.models import (
+    AgencyMembership,
+    Business,
+    BusinessRepresentative,
+    Person,
+    Role,
+    User,
+)
 from ddgov.identity.thaiid import thai_id_complete
 
 # (username, agency code, role, description) — the staff a new user can sign in as.
@@ -27,12 +34,33 @@ DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
     ("osmep.officer", "osmep", Role.OFFICER, "OSMEP officer (One ID One SME)"),
     ("bma.officer", "bma", Role.OFFICER, "Bangkok Metropolitan Administration officer"),
 )
-MULTI_AGENCY_STAFF = ("digital.lead", (("dga", Role.ADMIN), ("mdes", Role.VIEWER), ("nso", Role.VIEWER)))
+MULTI_AGENCY_STAFF = (
+    "digital.lead",
+    (("dga", Role.ADMIN), ("mdes", Role.VIEWER), ("nso", Role.VIEWER)),
+)
 
 TITLES = {"M": ("นาย", "Mr."), "F": ("นางสาว", "Ms.")}
 BUSINESS_WORDS = (
-    "สยาม", "ไทย", "รุ่งเรือง", "เจริญ", "พัฒนา", "เกษตร", "ดิจิทัล", "อาหาร", "ก่อสร้าง", "ขนส่ง",
-    "อุตสาหกรรม", "การค้า", "มั่นคง", "ทรัพย์", "ศรี", "สุข", "บูรพา", "ล้านนา", "อีสาน", "ทักษิณ",
+    "สยาม",
+    "ไทย",
+    "รุ่งเรือง",
+    "เจริญ",
+    "พัฒนา",
+    "เกษตร",
+    "ดิจิทัล",
+    "อาหาร",
+    "ก่อสร้าง",
+    "ขนส่ง",
+    "อุตสาหกรรม",
+    "การค้า",
+    "มั่นคง",
+    "ทรัพย์",
+    "ศรี",
+    "สุข",
+    "บูรพา",
+    "ล้านนา",
+    "อีสาน",
+    "ทักษิณ",
 )
 
 
@@ -80,16 +108,24 @@ def seed_staff(ctx: SeedContext) -> int:
         for u, *_ in DEMO_STAFF
     ]
     users.append(
-        User(username=MULTI_AGENCY_STAFF[0], password=password, kind=User.Kind.STAFF, email="lead@example.go.th")
+        User(
+            username=MULTI_AGENCY_STAFF[0],
+            password=password,
+            kind=User.Kind.STAFF,
+            email="lead@example.go.th",
+        )
     )
     rng = ctx.rng("staff")
     extra_agencies = sorted(agencies)
-    for i in range(20 * (ctx.scale - 1)):
-        users.append(User(username=f"staff{i:05d}", password=password, kind=User.Kind.STAFF))
+    users += [
+        User(username=f"staff{i:05d}", password=password, kind=User.Kind.STAFF)
+        for i in range(20 * (ctx.scale - 1))
+    ]
     User.objects.bulk_create(users)
     saved = {u.username: u for u in User.objects.filter(kind=User.Kind.STAFF)}
     memberships = [
-        AgencyMembership(user=saved[u], agency=agencies[code], role=role) for u, code, role, _ in DEMO_STAFF
+        AgencyMembership(user=saved[u], agency=agencies[code], role=role)
+        for u, code, role, _ in DEMO_STAFF
     ]
     memberships += [
         AgencyMembership(user=saved[MULTI_AGENCY_STAFF[0]], agency=agencies[code], role=role)
@@ -106,17 +142,30 @@ def seed_staff(ctx: SeedContext) -> int:
     AgencyMembership.objects.bulk_create(memberships)
     for username, _code, _role, description in DEMO_STAFF:
         ctx.account(username=username, description=description)
-    ctx.account(username=MULTI_AGENCY_STAFF[0], description="works for DGA, MDES and NSO (agency switcher)")
+    ctx.account(
+        username=MULTI_AGENCY_STAFF[0], description="works for DGA, MDES and NSO (agency switcher)"
+    )
     audit_records_append(
         entries=[
-            AuditEntry(action="user.create", actor=None, target_type="user", target_id=str(u.pk),
-                       after={"username": u.username, "kind": u.kind})
+            AuditEntry(
+                action="user.create",
+                actor=None,
+                target_type="user",
+                target_id=str(u.pk),
+                after={"username": u.username, "kind": u.kind},
+            )
             for u in saved.values()
         ]
         + [
-            AuditEntry(action="membership.grant", actor=None, agency_code=m.agency.code,
-                       acting_for=f"agency:{m.agency.code}", target_type="user",
-                       target_id=str(m.user.pk), after={"role": m.role})
+            AuditEntry(
+                action="membership.grant",
+                actor=None,
+                agency_code=m.agency.code,
+                acting_for=f"agency:{m.agency.code}",
+                target_type="user",
+                target_id=str(m.user.pk),
+                after={"role": m.role},
+            )
             for m in memberships
         ]
     )
@@ -128,7 +177,9 @@ def seed_citizens(ctx: SeedContext) -> int:
     """Create citizens with valid IDs, Thai names (PyThaiNLP corpora) and geothai addresses."""
     rng = ctx.rng("citizens")
     male, female, family = _names()
-    subdistricts = list(AdminArea.objects.filter(level=AdminArea.Level.SUBDISTRICT).values_list("code", flat=True))
+    subdistricts = list(
+        AdminArea.objects.filter(level=AdminArea.Level.SUBDISTRICT).values_list("code", flat=True)
+    )
     taken: set[str] = set()
     people: list[Person] = []
     for _ in range(1000 * ctx.scale):
@@ -158,16 +209,30 @@ def seed_citizens(ctx: SeedContext) -> int:
     saved = list(Person.objects.order_by("pk"))
     password = make_password(settings.DDGOV_DEMO_PASSWORD)
     demo_people = saved[:5]
-    users = [User(username=p.citizen_id, password=password, kind=User.Kind.CITIZEN, person=p) for p in demo_people]
+    users = [
+        User(username=p.citizen_id, password=password, kind=User.Kind.CITIZEN, person=p)
+        for p in demo_people
+    ]
     User.objects.bulk_create(users)
     for p in demo_people:
-        ctx.account(username=p.citizen_id, description=f"citizen {p.first_name_th} {p.last_name_th}")
+        ctx.account(
+            username=p.citizen_id, description=f"citizen {p.first_name_th} {p.last_name_th}"
+        )
     ctx.shared["demo_people"] = [p.pk for p in demo_people]
     audit_records_append(
         entries=[
-            AuditEntry(action="person.create", actor=None, target_type="person", target_id=str(p.pk),
-                       after={"citizen_id": p.citizen_id, "first_name_th": p.first_name_th,
-                              "last_name_th": p.last_name_th, "birth_date": p.birth_date})
+            AuditEntry(
+                action="person.create",
+                actor=None,
+                target_type="person",
+                target_id=str(p.pk),
+                after={
+                    "citizen_id": p.citizen_id,
+                    "first_name_th": p.first_name_th,
+                    "last_name_th": p.last_name_th,
+                    "birth_date": p.birth_date,
+                },
+            )
             for p in saved
         ]
     )
@@ -178,12 +243,16 @@ def seed_citizens(ctx: SeedContext) -> int:
 def seed_businesses(ctx: SeedContext) -> int:
     """Create juristic persons (DBD-style IDs) and authorise demo citizens to act for some."""
     rng = ctx.rng("businesses")
-    subdistricts = list(AdminArea.objects.filter(level=AdminArea.Level.SUBDISTRICT).values_list("code", flat=True))
+    subdistricts = list(
+        AdminArea.objects.filter(level=AdminArea.Level.SUBDISTRICT).values_list("code", flat=True)
+    )
     taken: set[str] = set()
     rows: list[Business] = []
-    kinds = [(Business.Kind.COMPANY, "บริษัท {} จำกัด", "{} Co., Ltd."),
-             (Business.Kind.PARTNERSHIP, "ห้างหุ้นส่วนจำกัด {}", "{} Limited Partnership"),
-             (Business.Kind.COMMUNITY_ENTERPRISE, "วิสาหกิจชุมชน{}", "{} Community Enterprise")]
+    kinds = [
+        (Business.Kind.COMPANY, "บริษัท {} จำกัด", "{} Co., Ltd."),
+        (Business.Kind.PARTNERSHIP, "ห้างหุ้นส่วนจำกัด {}", "{} Limited Partnership"),
+        (Business.Kind.COMMUNITY_ENTERPRISE, "วิสาหกิจชุมชน{}", "{} Community Enterprise"),
+    ]
     for i in range(200 * ctx.scale):
         kind, th, en = kinds[0] if i % 4 else rng.choice(kinds)
         words = rng.sample(BUSINESS_WORDS, 2)
@@ -208,18 +277,32 @@ def seed_businesses(ctx: SeedContext) -> int:
     saved = list(Business.objects.order_by("pk"))
     reps = []
     for person_pk, business in zip(ctx.shared.get("demo_people", [])[:2], saved[:2], strict=False):
-        reps.append(BusinessRepresentative(person_id=person_pk, business=business, valid_from=dt.date(2020, 1, 1)))
+        reps.append(
+            BusinessRepresentative(
+                person_id=person_pk, business=business, valid_from=dt.date(2020, 1, 1)
+            )
+        )
     BusinessRepresentative.objects.bulk_create(reps)
     audit_records_append(
         entries=[
-            AuditEntry(action="business.create", actor=None, target_type="business", target_id=str(b.pk),
-                       after={"juristic_id": b.juristic_id, "name_th": b.name_th})
+            AuditEntry(
+                action="business.create",
+                actor=None,
+                target_type="business",
+                target_id=str(b.pk),
+                after={"juristic_id": b.juristic_id, "name_th": b.name_th},
+            )
             for b in saved
         ]
         + [
-            AuditEntry(action="business.representative_grant", actor=None, target_type="business",
-                       target_id=str(r.business_id), acting_for=f"business:{r.business_id}",
-                       after={"person": r.person_id, "capacity": r.capacity})
+            AuditEntry(
+                action="business.representative_grant",
+                actor=None,
+                target_type="business",
+                target_id=str(r.business_id),
+                acting_for=f"business:{r.business_id}",
+                after={"person": r.person_id, "capacity": r.capacity},
+            )
             for r in reps
         ]
     )

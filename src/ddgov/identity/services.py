@@ -38,7 +38,11 @@ class AccessDenied(PermissionDenied):
 
 
 def _snapshot(obj: Person | Business) -> dict[str, Any]:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in {"created_at", "updated_at"}}
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.name not in {"created_at", "updated_at"}
+    }
 
 
 def username_digest(username: str) -> str:
@@ -70,7 +74,11 @@ def person_create(
     normalized = thai_id_normalize(citizen_id)
     if Person.objects.filter(citizen_id=normalized).exists():
         raise ValidationError(
-            {"citizen_id": _("This citizen ID is already registered. / เลขประจำตัวประชาชนนี้ลงทะเบียนไว้แล้ว")},
+            {
+                "citizen_id": _(
+                    "This citizen ID is already registered. / เลขประจำตัวประชาชนนี้ลงทะเบียนไว้แล้ว"
+                )
+            },
             code="duplicate",
         )
     person = Person(
@@ -99,9 +107,7 @@ def person_create(
     return person
 
 
-def person_update(
-    *, actor: User, person: Person, acting_for: str = "", **changes: Any
-) -> Person:
+def person_update(*, actor: User, person: Person, acting_for: str = "", **changes: Any) -> Person:
     """Change a person's record; only the person themself or a platform admin may.
 
     A refusal is audited outside the write's transaction so that it survives the rollback.
@@ -115,7 +121,14 @@ def person_update(
             outcome=AuditRecord.Outcome.DENIED,
         )
         raise AccessDenied(_("You may change only your own record. / แก้ไขได้เฉพาะข้อมูลของตนเอง"))
-    allowed = {"title_th", "title_en", "first_name_en", "last_name_en", "address_line", "subdistrict"}
+    allowed = {
+        "title_th",
+        "title_en",
+        "first_name_en",
+        "last_name_en",
+        "address_line",
+        "subdistrict",
+    }
     unknown = set(changes) - allowed
     if unknown:
         msg = f"fields not changeable here: {sorted(unknown)}"
@@ -170,7 +183,11 @@ def business_create(
     normalized = thai_id_normalize(juristic_id, kind="juristic")
     if Business.objects.filter(juristic_id=normalized).exists():
         raise ValidationError(
-            {"juristic_id": _("This juristic ID is already registered. / เลขทะเบียนนิติบุคคลนี้ลงทะเบียนไว้แล้ว")},
+            {
+                "juristic_id": _(
+                    "This juristic ID is already registered. / เลขทะเบียนนิติบุคคลนี้ลงทะเบียนไว้แล้ว"
+                )
+            },
             code="duplicate",
         )
     business = Business(
@@ -274,7 +291,9 @@ def citizen_register(
         or person.last_name_th != last_name_th.strip()
     ):
         raise ValidationError(
-            _("The details do not match the registry for this citizen ID. / ข้อมูลไม่ตรงกับทะเบียนของเลขประจำตัวนี้"),
+            _(
+                "The details do not match the registry for this citizen ID. / ข้อมูลไม่ตรงกับทะเบียนของเลขประจำตัวนี้"
+            ),
             code="mismatch",
         )
     elif User.objects.filter(person=person).exists():
@@ -286,7 +305,9 @@ def citizen_register(
     try:
         user.save()
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise ValidationError(_("This account already exists. / บัญชีนี้มีอยู่แล้ว"), code="duplicate") from exc
+        raise ValidationError(
+            _("This account already exists. / บัญชีนี้มีอยู่แล้ว"), code="duplicate"
+        ) from exc
     audit_record_append(
         action="user.register",
         actor=user,
@@ -335,7 +356,9 @@ def staff_user_create(
     return user
 
 
-def membership_grant(*, actor: User | None, user: User, agency: Agency, role: str) -> AgencyMembership:
+def membership_grant(
+    *, actor: User | None, user: User, agency: Agency, role: str
+) -> AgencyMembership:
     """Give a staff user a role in an agency; the actor must administer that agency.
 
     ``actor=None`` is the system itself (demo seeding, migrations).
@@ -343,7 +366,9 @@ def membership_grant(*, actor: User | None, user: User, agency: Agency, role: st
     if actor is not None and not user_has_role(user=actor, agency=agency, at_least=Role.ADMIN):
         agency_access_deny(actor=actor, agency=agency, action="membership.grant")
     if not user.is_government_staff:
-        raise ValidationError(_("Only staff accounts can hold agency roles. / บทบาทในหน่วยงานให้ได้เฉพาะบัญชีเจ้าหน้าที่"))
+        raise ValidationError(
+            _("Only staff accounts can hold agency roles. / บทบาทในหน่วยงานให้ได้เฉพาะบัญชีเจ้าหน้าที่")
+        )
     with transaction.atomic():
         before_role = user_role_in(user=user, agency=agency) if not user.is_platform_admin else None
         membership, _created = AgencyMembership.objects.update_or_create(
@@ -375,13 +400,15 @@ def agency_access_deny(*, actor: User | AnonymousUser, agency: Agency, action: s
         target_id=agency.code,
         outcome=AuditRecord.Outcome.DENIED,
     )
-    raise AccessDenied(
-        _("You do not have access to this agency. / คุณไม่มีสิทธิ์เข้าถึงข้อมูลของหน่วยงานนี้")
-    )
+    raise AccessDenied(_("You do not have access to this agency. / คุณไม่มีสิทธิ์เข้าถึงข้อมูลของหน่วยงานนี้"))
 
 
 def agency_access_require(
-    *, actor: User | AnonymousUser, agency: Agency, at_least: str = Role.VIEWER, action: str = "agency.read"
+    *,
+    actor: User | AnonymousUser,
+    agency: Agency,
+    at_least: str = Role.VIEWER,
+    action: str = "agency.read",
 ) -> str:
     """Return the actor's role in ``agency``, or audit the refusal and raise AccessDenied."""
     if isinstance(actor, User) and user_has_role(user=actor, agency=agency, at_least=at_least):
@@ -478,5 +505,7 @@ def totp_device_confirm(*, actor: User, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record_append(action="auth.totp_enable", actor=actor, target_type="user", target_id=str(actor.pk))
+    audit_record_append(
+        action="auth.totp_enable", actor=actor, target_type="user", target_id=str(actor.pk)
+    )
     return True

@@ -23,7 +23,12 @@ def admin_area_real(code: str) -> AdminArea:
         parent = admin_area_real(code[:2])
         area, _ = AdminArea.objects.get_or_create(
             code=code,
-            defaults={"level": "district", "name_th": d.name_th, "name_en": d.name_en, "parent": parent},
+            defaults={
+                "level": "district",
+                "name_th": d.name_th,
+                "name_en": d.name_en,
+                "parent": parent,
+            },
         )
         return area
     s = geothai.subdistrict(code)

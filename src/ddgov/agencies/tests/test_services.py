@@ -29,8 +29,14 @@ def test_area_path_walks_province_district_subdistrict():
 
 def test_department_under_a_ministry_is_created_and_audited():
     ministry = MinistryFactory()
-    dept = agency_create(actor=None, code="dopa-test", name_th="กรมการปกครอง", name_en="DOPA",
-                         kind=Agency.Kind.DEPARTMENT, parent=ministry)
+    dept = agency_create(
+        actor=None,
+        code="dopa-test",
+        name_th="กรมการปกครอง",
+        name_en="DOPA",
+        kind=Agency.Kind.DEPARTMENT,
+        parent=ministry,
+    )
     assert agency_ancestors(agency=dept) == [ministry]
     record = AuditRecord.objects.get(action="agency.create")
     assert (record.agency_code, record.after_digest != "") == ("dopa-test", True)
@@ -38,17 +44,31 @@ def test_department_under_a_ministry_is_created_and_audited():
 
 def test_department_without_a_ministry_is_refused():
     with pytest.raises(ValidationError) as info:
-        agency_create(actor=None, code="orphan", name_th="กรม", name_en="Dept", kind=Agency.Kind.DEPARTMENT)
+        agency_create(
+            actor=None, code="orphan", name_th="กรม", name_en="Dept", kind=Agency.Kind.DEPARTMENT
+        )
     assert "parent" in info.value.error_dict
     assert not Agency.objects.filter(code="orphan").exists()
     assert not AuditRecord.objects.exists()
 
 
 def test_department_cannot_sit_under_a_province():
-    province = Agency.objects.create(code="prov-50", name_th="จังหวัดเชียงใหม่", name_en="Chiang Mai",
-                                     kind=Agency.Kind.PROVINCE, area=admin_area_real("50"))
+    province = Agency.objects.create(
+        code="prov-50",
+        name_th="จังหวัดเชียงใหม่",
+        name_en="Chiang Mai",
+        kind=Agency.Kind.PROVINCE,
+        area=admin_area_real("50"),
+    )
     with pytest.raises(ValidationError, match="cannot sit under"):
-        agency_create(actor=None, code="x", name_th="ก", name_en="x", kind=Agency.Kind.DEPARTMENT, parent=province)
+        agency_create(
+            actor=None,
+            code="x",
+            name_th="ก",
+            name_en="x",
+            kind=Agency.Kind.DEPARTMENT,
+            parent=province,
+        )
 
 
 def test_local_agency_needs_an_area_of_the_right_level():
@@ -56,15 +76,29 @@ def test_local_agency_needs_an_area_of_the_right_level():
         agency_create(actor=None, code="sao-x", name_th="อบต.", name_en="SAO", kind=Agency.Kind.SAO)
     assert "area" in info.value.error_dict
     with pytest.raises(ValidationError, match="does not fit"):
-        agency_create(actor=None, code="sao-x", name_th="อบต.", name_en="SAO", kind=Agency.Kind.SAO,
-                      area=admin_area_real("50"))
-    sao = agency_create(actor=None, code="sao-500101", name_th="อบต.", name_en="SAO", kind=Agency.Kind.SAO,
-                        area=admin_area_real("500101"))
+        agency_create(
+            actor=None,
+            code="sao-x",
+            name_th="อบต.",
+            name_en="SAO",
+            kind=Agency.Kind.SAO,
+            area=admin_area_real("50"),
+        )
+    sao = agency_create(
+        actor=None,
+        code="sao-500101",
+        name_th="อบต.",
+        name_en="SAO",
+        kind=Agency.Kind.SAO,
+        area=admin_area_real("500101"),
+    )
     assert sao.area.level == "subdistrict"
 
 
 def test_duplicate_code_is_refused():
     DepartmentFactory(code="dga-dup")
     with pytest.raises(ValidationError) as info:
-        agency_create(actor=None, code="dga-dup", name_th="ก", name_en="x", kind=Agency.Kind.MINISTRY)
+        agency_create(
+            actor=None, code="dga-dup", name_th="ก", name_en="x", kind=Agency.Kind.MINISTRY
+        )
     assert "code" in info.value.error_dict

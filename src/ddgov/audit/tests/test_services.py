@@ -87,7 +87,9 @@ def test_verify_catches_a_rehashed_record_by_the_broken_link():
     record = AuditRecord.objects.get(seq=2)
     record.action = "forged"
     forged_hash = audit_record_hash(record=record)
-    _tamper("UPDATE audit_auditrecord SET action = %s, hash = %s WHERE seq = 2", ["forged", forged_hash])
+    _tamper(
+        "UPDATE audit_auditrecord SET action = %s, hash = %s WHERE seq = 2", ["forged", forged_hash]
+    )
     result = audit_chain_verify()
     assert not result.ok
     assert result.first_bad_seq == 3
@@ -120,11 +122,16 @@ def test_database_refuses_updates_and_deletes():
     assert AuditRecord.objects.get(seq=1).action == "test.write"
 
 
-def test_a_rolled_back_write_leaves_no_record_and_no_gap():
-    _append(2)
-    with pytest.raises(RuntimeError), transaction.atomic():
+def _append_then_fail() -> None:
+    with transaction.atomic():
         audit_record_append(action="doomed")
         raise RuntimeError
+
+
+def test_a_rolled_back_write_leaves_no_record_and_no_gap():
+    _append(2)
+    with pytest.raises(RuntimeError):
+        _append_then_fail()
     _append(1)
     assert list(AuditRecord.objects.values_list("seq", flat=True)) == [1, 2, 3]
     assert audit_chain_verify().ok

@@ -76,8 +76,12 @@ def test_register_twice_is_refused_and_the_first_account_is_untouched():
 
 
 def test_register_claims_an_existing_registry_record_only_with_matching_details():
-    person = PersonFactory(citizen_id="1234567890121", first_name_th="สมชาย", last_name_th="ใจดี",
-                           birth_date=dt.date(1990, 1, 2))
+    person = PersonFactory(
+        citizen_id="1234567890121",
+        first_name_th="สมชาย",
+        last_name_th="ใจดี",
+        birth_date=dt.date(1990, 1, 2),
+    )
     with pytest.raises(ValidationError):
         _register(birth_date=dt.date(1991, 1, 2))
     assert not User.objects.exists()
@@ -101,10 +105,21 @@ def test_duplicate_staff_user_name_is_refused_case_insensitively():
 
 
 def test_person_create_rejects_duplicates():
-    person_create(actor=None, citizen_id=GOOD_ID, first_name_th="ก", last_name_th="ข", birth_date=dt.date(2000, 1, 1))
+    person_create(
+        actor=None,
+        citizen_id=GOOD_ID,
+        first_name_th="ก",
+        last_name_th="ข",
+        birth_date=dt.date(2000, 1, 1),
+    )
     with pytest.raises(ValidationError):
-        person_create(actor=None, citizen_id="1234567890121", first_name_th="ค", last_name_th="ง",
-                      birth_date=dt.date(2000, 1, 1))
+        person_create(
+            actor=None,
+            citizen_id="1234567890121",
+            first_name_th="ค",
+            last_name_th="ง",
+            birth_date=dt.date(2000, 1, 1),
+        )
     assert Person.objects.count() == 1
 
 
@@ -141,7 +156,9 @@ def test_staff_see_only_their_agencies():
 def test_role_threshold_is_enforced():
     membership = MembershipFactory(role=Role.OFFICER)
     with pytest.raises(AccessDenied):
-        agency_access_require(actor=membership.user, agency=membership.agency, at_least=Role.DATA_STEWARD)
+        agency_access_require(
+            actor=membership.user, agency=membership.agency, at_least=Role.DATA_STEWARD
+        )
 
 
 def test_platform_admin_sees_every_agency():
@@ -180,7 +197,8 @@ def test_person_update_is_audited_with_before_and_after():
     user = CitizenUserFactory()
     person_update(actor=user, person=user.person, address_line="99 หมู่ 1")
     record = AuditRecord.objects.filter(action="person.update").get()
-    assert record.before_digest and record.after_digest
+    assert record.before_digest
+    assert record.after_digest
     assert record.before_digest != record.after_digest
 
 
@@ -197,9 +215,15 @@ def test_citizen_acts_for_a_business_only_while_authorised():
     user = CitizenUserFactory()
     business = BusinessFactory()
     assert not user_may_act_for_business(user=user, business=business)
-    business_representative_grant(actor=None, person=user.person, business=business,
-                                  valid_from=dt.date(2020, 1, 1))
+    business_representative_grant(
+        actor=None, person=user.person, business=business, valid_from=dt.date(2020, 1, 1)
+    )
     assert user_may_act_for_business(user=user, business=business)
-    business_representative_grant(actor=None, person=user.person, business=business,
-                                  valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1))
+    business_representative_grant(
+        actor=None,
+        person=user.person,
+        business=business,
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2021, 1, 1),
+    )
     assert not user_may_act_for_business(user=user, business=business)
