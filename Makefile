@@ -14,6 +14,7 @@ PORT ?= 8000
 SCALE ?= 1
 WORKERS ?= 3
 export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: help run serve test test-fast lint format typecheck messages bench smoke clean
 

@@ -99,7 +99,9 @@ def seeders_ordered() -> list[Seeder]:
     return ordered
 
 
-def seed_run(*, context: SeedContext, on_step: Callable[[SeedResult], None] | None = None) -> list[SeedResult]:
+def seed_run(
+    *, context: SeedContext, on_step: Callable[[SeedResult], None] | None = None
+) -> list[SeedResult]:
     """Run every registered seeder in order and report what each wrote."""
     results: list[SeedResult] = []
     for s in seeders_ordered():

@@ -29,7 +29,9 @@ for card in (
     PortalCard(
         key="data_access",
         title=_("Who read my data"),
-        description=_("Every time an agency reads your data through the exchange will appear here."),
+        description=_(
+            "Every time an agency reads your data through the exchange will appear here."
+        ),
         order=40,
         icon="data_access",
     ),

@@ -143,7 +143,9 @@ def test_language_switch_to_english_and_back():
 
     token = CSRF_INPUT.search(page)
     assert token is not None
-    client.post("/i18n/setlang/", {"language": "th", "next": "/", "csrfmiddlewaretoken": token.group(1)})
+    client.post(
+        "/i18n/setlang/", {"language": "th", "next": "/", "csrfmiddlewaretoken": token.group(1)}
+    )
     page = client.get("/").content.decode()
     assert '<html lang="th">' in page
     assert "เข้าสู่ระบบ" in page

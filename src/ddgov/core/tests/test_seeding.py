@@ -54,9 +54,15 @@ def test_demo_seed_is_realistic_audited_and_deterministic():
     people = list(Person.objects.order_by("pk").values_list("citizen_id", flat=True))
     assert len(people) == 1000
     assert all(thai_id_is_valid(p) for p in people)
-    assert all(thai_id_is_valid(b, kind="juristic") for b in Business.objects.values_list("juristic_id", flat=True))
+    assert all(
+        thai_id_is_valid(b, kind="juristic")
+        for b in Business.objects.values_list("juristic_id", flat=True)
+    )
     assert Person.objects.filter(subdistrict__isnull=True).count() == 0
-    assert DemoAccount.objects.count() == User.objects.filter(username__in=DemoAccount.objects.values("username")).count()
+    assert (
+        DemoAccount.objects.count()
+        == User.objects.filter(username__in=DemoAccount.objects.values("username")).count()
+    )
     assert audit_chain_verify().ok
     first_ids = people[:20]
 
@@ -67,7 +73,9 @@ def test_demo_seed_is_realistic_audited_and_deterministic():
 
     call_command("flush", "--noinput")
     call_command("demo", "seed", "--scale", "1", stdout=io.StringIO())
-    assert list(Person.objects.order_by("pk").values_list("citizen_id", flat=True)[:20]) == first_ids
+    assert (
+        list(Person.objects.order_by("pk").values_list("citizen_id", flat=True)[:20]) == first_ids
+    )
 
 
 def test_demo_accounts_lists_nothing_before_seeding(db):

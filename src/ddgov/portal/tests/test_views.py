@@ -66,7 +66,10 @@ def test_staff_page_shows_audit_only_to_stewards_and_admins(client):
     officer = MembershipFactory(role=Role.OFFICER)
     steward = MembershipFactory(role=Role.DATA_STEWARD, agency=officer.agency)
     client.force_login(officer.user)
-    assert "audit-heading" not in client.get(f"/staff/agencies/{officer.agency.code}/").content.decode()
+    assert (
+        "audit-heading"
+        not in client.get(f"/staff/agencies/{officer.agency.code}/").content.decode()
+    )
     client.force_login(steward.user)
     assert "audit-heading" in client.get(f"/staff/agencies/{officer.agency.code}/").content.decode()
 
@@ -89,18 +92,23 @@ def test_wrong_password_shows_an_error_and_is_audited(client):
 
 def test_sign_in_redirects_citizens_and_staff_to_their_surface(client):
     citizen = CitizenUserFactory()
-    response = client.post("/accounts/login/", {"username": citizen.username, "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": citizen.username, "password": TEST_PASSWORD}
+    )
     assert response["Location"] == "/me/"
     client.logout()
     staff = MembershipFactory().user
-    response = client.post("/accounts/login/", {"username": staff.username, "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": staff.username, "password": TEST_PASSWORD}
+    )
     assert response["Location"] == "/staff/"
 
 
 def test_sign_in_ignores_an_offsite_next(client):
     user = CitizenUserFactory()
     response = client.post(
-        "/accounts/login/?next=https://evil.example/", {"username": user.username, "password": TEST_PASSWORD}
+        "/accounts/login/?next=https://evil.example/",
+        {"username": user.username, "password": TEST_PASSWORD},
     )
     assert response["Location"] == "/me/"
 
@@ -146,7 +154,9 @@ def test_register_then_duplicate_is_refused(client):
 def test_forms_require_csrf():
     client = Client(enforce_csrf_checks=True)
     user = CitizenUserFactory()
-    response = client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 403
 
 

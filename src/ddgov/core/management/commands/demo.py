@@ -14,13 +14,19 @@ from ddgov.core.services import demo_seed
 
 
 class Command(BaseCommand):
-    help = "Demo data: 'seed' generates a deterministic Thai dataset; 'accounts' prints its sign-ins."
+    help = (
+        "Demo data: 'seed' generates a deterministic Thai dataset; 'accounts' prints its sign-ins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         seed = sub.add_parser("seed", help="generate the demo dataset")
-        seed.add_argument("--scale", type=int, default=1, help="1 seeds in seconds; larger for benchmarks")
-        seed.add_argument("--seed", type=int, default=2565, help="random seed (same seed, same data)")
+        seed.add_argument(
+            "--scale", type=int, default=1, help="1 seeds in seconds; larger for benchmarks"
+        )
+        seed.add_argument(
+            "--seed", type=int, default=2565, help="random seed (same seed, same data)"
+        )
         seed.add_argument("--if-empty", action="store_true", help="do nothing when already seeded")
         sub.add_parser("accounts", help="print the demo sign-ins")
 
@@ -40,11 +46,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
 
         def report(result: SeedResult) -> None:
-            self.stdout.write(f"  {result.name:<24} {result.rows:>9,} rows  {result.seconds:6.2f} s")
+            self.stdout.write(
+                f"  {result.name:<24} {result.rows:>9,} rows  {result.seconds:6.2f} s"
+            )
 
         self.stdout.write(f"seeding demo data at scale {options['scale']} …")
         demo_seed(scale=options["scale"], seed=options["seed"], on_step=report)
-        self.stdout.write(self.style.SUCCESS(f"demo seeded in {time.perf_counter() - started:.1f} s"))
+        self.stdout.write(
+            self.style.SUCCESS(f"demo seeded in {time.perf_counter() - started:.1f} s")
+        )
         self._print_accounts()
 
     def _print_accounts(self) -> None:
