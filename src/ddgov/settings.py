@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "ddgov.agencies",
     "ddgov.identity",
     "ddgov.portal",
+    "ddgov.jobs",
+    "ddgov.lake",
+    "ddgov.catalog",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +190,9 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("DDGOV_ACCESS_TOKEN_SECONDS", default=3600),
     "ALLOWED_REDIRECT_URI_SCHEMES": env.list("DDGOV_OIDC_REDIRECT_SCHEMES", default=["https", "http"]),
 }
+
+# Background jobs run in `ddgov worker`; eager mode runs them in-process after commit (tests).
+DDGOV_JOBS_EAGER = env.bool("DDGOV_JOBS_EAGER", default=False)
 
 DDGOV_DEMO_PASSWORD = env.str("DDGOV_DEMO_PASSWORD", default="ddgov-demo-2569")
 

@@ -110,7 +110,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="staff") | models.Q(person__isnull=False) | models.Q(is_superuser=True),
+                condition=models.Q(kind="staff")
+                | models.Q(person__isnull=False)
+                | models.Q(is_superuser=True),
                 name="citizen_user_has_person",
             ),
         ]
@@ -149,7 +151,9 @@ class AgencyMembership(models.Model):
     class Meta:
         verbose_name = _("agency membership")
         verbose_name_plural = _("agency memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_role_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="one_role_per_agency")
+        ]
 
     def __str__(self) -> str:
         """Show who holds which role where."""
@@ -173,9 +177,35 @@ class BusinessRepresentative(models.Model):
         verbose_name = _("business representative")
         verbose_name_plural = _("business representatives")
         constraints = [
-            models.UniqueConstraint(fields=["person", "business"], name="one_authorisation_per_pair")
+            models.UniqueConstraint(
+                fields=["person", "business"], name="one_authorisation_per_pair"
+            )
         ]
 
     def __str__(self) -> str:
         """Show who acts for which business."""
         return f"{self.person_id} → {self.business_id} ({self.capacity})"
+
+
+class ApiToken(models.Model):
+    """A personal API token (CKAN-style: sent raw in ``Authorization`` or ``X-CKAN-API-Key``).
+
+    Only a SHA-256 digest is stored; the token itself is shown once, when created.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="api")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        """Show the owner and the token's first characters, never the token."""
+        return f"{self.user_id}:{self.prefix}…"
