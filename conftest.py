@@ -37,7 +37,9 @@ def _plain_static_storage(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_lake(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_lake(
+    settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Each test writes to its own lake folder and runs background jobs in-process."""
     settings.LAKE_DIR = tmp_path_factory.mktemp("lake")  # type: ignore[attr-defined]
     settings.DDGOV_JOBS_EAGER = True  # type: ignore[attr-defined]

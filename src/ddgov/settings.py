@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ddgov.core.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -176,6 +176,8 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
     "OIDC_ISS_ENDPOINT": env.str("DDGOV_OIDC_ISSUER", default=""),
     "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OAUTH2_VALIDATOR_CLASS": "ddgov.identity.oidc.OneIdValidator",
     "SCOPES": {
         "openid": "OpenID Connect sign-in",

@@ -9,10 +9,13 @@ from ddgov.core import views as core_views
 urlpatterns = [
     path("", include("ddgov.portal.urls")),
     path("accounts/", include("ddgov.identity.urls")),
+    path("", include("ddgov.catalog.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path(
         ".well-known/openid-configuration",
-        RedirectView.as_view(pattern_name="oauth2_provider:oidc-connect-discovery-info", permanent=False),
+        RedirectView.as_view(
+            pattern_name="oauth2_provider:oidc-connect-discovery-info", permanent=False
+        ),
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

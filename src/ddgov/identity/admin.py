@@ -18,7 +18,10 @@ class UserAdmin(BaseUserAdmin):
 
     list_display = ("username", "kind", "email", "is_platform_admin", "is_active")
     list_filter = ("kind", "is_platform_admin", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("ddgov", {"fields": ("kind", "person", "is_platform_admin")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("ddgov", {"fields": ("kind", "person", "is_platform_admin")}),
+    )
     raw_id_fields = ("person",)
     inlines = (MembershipInline,)
 

@@ -15,7 +15,9 @@ class SignInForm(forms.Form):
     username = forms.CharField(
         label=_("Citizen ID or user name"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+        # No autofocus: it would skip the skip link, the header and the heading for keyboard
+        # and screen-reader users (the first Tab must reach "Skip to main content").
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

@@ -24,11 +24,35 @@ class OneIdValidator(OAuth2Validator):  # type: ignore[misc]
         "user_kind": "profile",
     }
 
+    #: Every claim ``get_additional_claims`` can produce, plus ``sub``.
+    released_claims = (
+        "sub",
+        "name",
+        "given_name",
+        "family_name",
+        "preferred_username",
+        "locale",
+        "user_kind",
+        "email",
+        "th_citizen_id",
+        "agencies",
+    )
+
+    def get_discovery_claims(self, request: Any) -> list[str]:  # noqa: ARG002 (DOT's signature)
+        """List the claims One ID releases, for ``claims_supported`` in discovery.
+
+        DOT can only work this out itself when ``get_additional_claims`` ignores the request;
+        ours needs the user, so without this the document would advertise ``sub`` alone.
+        """
+        return list(self.released_claims)
+
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         """Return every claim ddgov knows; the base class filters them by granted scope."""
         user: User = request.user
         claims: dict[str, Any] = {
-            "preferred_username": user.username if user.is_government_staff else f"citizen-{user.pk}",
+            "preferred_username": user.username
+            if user.is_government_staff
+            else f"citizen-{user.pk}",
             "locale": user.preferred_language,
             "user_kind": user.kind,
             "email": user.email,

@@ -26,7 +26,9 @@ def user_agencies(*, user: User) -> QuerySet[Agency]:
 
 def user_memberships(*, user: User) -> QuerySet[AgencyMembership]:
     """Return the user's agency roles, agency names included."""
-    return AgencyMembership.objects.filter(user=user).select_related("agency").order_by("agency__code")
+    return (
+        AgencyMembership.objects.filter(user=user).select_related("agency").order_by("agency__code")
+    )
 
 
 def user_role_in(*, user: User, agency: Agency) -> str | None:
@@ -36,7 +38,9 @@ def user_role_in(*, user: User, agency: Agency) -> str | None:
     if user.is_platform_admin:
         return Role.ADMIN
     return (
-        AgencyMembership.objects.filter(user=user, agency=agency).values_list("role", flat=True).first()
+        AgencyMembership.objects.filter(user=user, agency=agency)
+        .values_list("role", flat=True)
+        .first()
     )
 
 
@@ -48,7 +52,11 @@ def user_has_role(*, user: User, agency: Agency, at_least: str = Role.VIEWER) ->
 
 def agency_members(*, agency: Agency) -> QuerySet[AgencyMembership]:
     """Return the staff of an agency (the caller has checked access)."""
-    return AgencyMembership.objects.filter(agency=agency).select_related("user").order_by("user__username")
+    return (
+        AgencyMembership.objects.filter(agency=agency)
+        .select_related("user")
+        .order_by("user__username")
+    )
 
 
 def person_for_user(*, user: User) -> Person | None:
@@ -71,7 +79,9 @@ def businesses_represented(*, person: Person, on: dt.date | None = None) -> Quer
 def user_may_act_for_business(*, user: User, business: Business) -> bool:
     """Return whether a signed-in citizen is authorised for ``business`` today."""
     person = person_for_user(user=user)
-    return person is not None and businesses_represented(person=person).filter(pk=business.pk).exists()
+    return (
+        person is not None and businesses_represented(person=person).filter(pk=business.pk).exists()
+    )
 
 
 def user_by_username(*, username: str) -> User | None:

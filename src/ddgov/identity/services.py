@@ -471,8 +471,8 @@ def sign_in_check(*, request: Any, username: str, password: str) -> SignInResult
     return SignInResult(SignInOutcome.SIGNED_IN, user)
 
 
-def totp_verify(*, user: User, token: str) -> bool:
-    """Return whether ``token`` is a current code of one of the user's devices; audit failures."""
+def totp_verify(*, user: User, token: str) -> Any | None:
+    """Return the device whose current code ``token`` is, or None; failures are audited."""
     from django_otp import match_token  # noqa: PLC0415
 
     device = match_token(user, token.strip())
@@ -483,8 +483,7 @@ def totp_verify(*, user: User, token: str) -> bool:
             target_id=str(user.pk),
             outcome=AuditRecord.Outcome.FAILED,
         )
-        return False
-    return True
+    return device
 
 
 def totp_device_create(*, actor: User) -> Any:
@@ -509,3 +508,53 @@ def totp_device_confirm(*, actor: User, token: str) -> bool:
         action="auth.totp_enable", actor=actor, target_type="user", target_id=str(actor.pk)
     )
     return True
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def api_token_digest(token: str) -> str:
+    """Return the stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User | None, user: User, name: str = "api") -> str:
+    """Create a token for ``user`` and return it; only its digest is kept."""
+    import secrets  # noqa: PLC0415
+
+    from ddgov.identity.models import ApiToken  # noqa: PLC0415
+
+    if not user.is_active:
+        raise ValidationError(_("This account is disabled. / บัญชีนี้ถูกระงับการใช้งาน"))
+    token = f"ddg_{secrets.token_urlsafe(32)}"
+    record = ApiToken.objects.create(
+        user=user, name=name, digest=api_token_digest(token), prefix=token[:8]
+    )
+    audit_record_append(
+        action="api_token.create",
+        actor=actor,
+        target_type="user",
+        target_id=str(user.pk),
+        after={"token_id": record.pk, "name": name},
+    )
+    return token
+
+
+def api_token_authenticate(*, token: str) -> User | None:
+    """Return the active user a valid, unexpired, unrevoked token belongs to, or None."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from ddgov.identity.models import ApiToken  # noqa: PLC0415
+
+    if not token:
+        return None
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=api_token_digest(token.strip()), revoked=False, user__is_active=True)
+        .first()
+    )
+    if record is None or (record.expires_at is not None and record.expires_at <= timezone.now()):
+        return None
+    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    return record.user

@@ -39,13 +39,17 @@ def thai_id_normalize(value: str, *, kind: str = "citizen") -> str:
         )
     if len(raw) != 13:
         raise ValidationError(
-            _("An ID number has 13 digits; this one has %(n)d. / เลขประจำตัวต้องมี 13 หลัก แต่ที่กรอกมี %(n)d หลัก"),
+            _(
+                "An ID number has 13 digits; this one has %(n)d. / เลขประจำตัวต้องมี 13 หลัก แต่ที่กรอกมี %(n)d หลัก"
+            ),
             code="length",
             params={"n": len(raw)},
         )
     if kind == "citizen" and raw[0] in "09":
         raise ValidationError(
-            _("A citizen ID starts with a digit from 1 to 8. / เลขประจำตัวประชาชนต้องขึ้นต้นด้วยเลข 1 ถึง 8"),
+            _(
+                "A citizen ID starts with a digit from 1 to 8. / เลขประจำตัวประชาชนต้องขึ้นต้นด้วยเลข 1 ถึง 8"
+            ),
             code="first_digit",
         )
     if kind == "juristic" and raw[0] != "0":
@@ -55,7 +59,9 @@ def thai_id_normalize(value: str, *, kind: str = "citizen") -> str:
         )
     if thai_id_check_digit(raw[:12]) != int(raw[12]):
         raise ValidationError(
-            _("The check digit is wrong: please check the number. / เลขตรวจสอบหลักสุดท้ายไม่ถูกต้อง กรุณาตรวจสอบเลขอีกครั้ง"),
+            _(
+                "The check digit is wrong: please check the number. / เลขตรวจสอบหลักสุดท้ายไม่ถูกต้อง กรุณาตรวจสอบเลขอีกครั้ง"
+            ),
             code="checksum",
         )
     return raw

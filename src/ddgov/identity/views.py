@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
 from ddgov.identity.forms import CitizenRegisterForm, SignInForm, TotpForm
 from ddgov.identity.models import User
@@ -40,12 +41,16 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("portal:home")
 
 
-def _complete_sign_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+def _complete_sign_in(
+    request: HttpRequest, user: User, next_url: str, otp_device: object | None = None
+) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.preferred_language:
-        request.session["_language"] = user.preferred_language
+    if otp_device is not None:
+        otp_login(request, otp_device)  # the session is two-factor verified (user.is_verified())
     if next_url == reverse("portal:home"):
-        next_url = reverse("portal:staff_home" if user.is_government_staff else "portal:citizen_home")
+        next_url = reverse(
+            "portal:staff_home" if user.is_government_staff else "portal:citizen_home"
+        )
     return HttpResponseRedirect(next_url)
 
 
@@ -66,9 +71,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[_PENDING] = result.user.pk
             request.session[_NEXT] = next_url
             return redirect("identity:totp")
-        form.add_error(
-            None, _("The user name or password is wrong. / ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
-        )
+        form.add_error(None, _("The user name or password is wrong. / ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
     status = 400 if request.method == "POST" else 200
     return render(request, "identity/sign_in.html", {"form": form, "next": next_url}, status=status)
 
@@ -81,10 +84,11 @@ def totp_step(request: HttpRequest) -> HttpResponse:
         return redirect("identity:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_verify(user=user, token=form.cleaned_data["token"]):
+        device = totp_verify(user=user, token=form.cleaned_data["token"])
+        if device is not None:
             next_url = request.session.pop(_NEXT, reverse("portal:home"))
             request.session.pop(_PENDING, None)
-            return _complete_sign_in(request, user, next_url)
+            return _complete_sign_in(request, user, next_url, otp_device=device)
         form.add_error("token", _("The code is wrong or expired. / รหัสไม่ถูกต้องหรือหมดอายุ"))
     return render(request, "identity/totp.html", {"form": form}, status=400 if form.errors else 200)
 

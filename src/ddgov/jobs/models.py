@@ -17,7 +17,9 @@ class Job(models.Model):
 
     kind = models.CharField(max_length=100, db_index=True)
     payload = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     progress = models.FloatField(default=0.0)
     message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -8,6 +8,7 @@ handler that raises marks the job failed with the exception's message, which the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -68,7 +69,9 @@ def job_run(*, job_id: int | None = None) -> Job | None:
     except Exception as exc:  # noqa: BLE001 - every failure must land on the job, not kill the worker
         log.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED, message=str(exc) or type(exc).__name__, finished_at=timezone.now()
+            status=Job.Status.FAILED,
+            message=str(exc) or type(exc).__name__,
+            finished_at=timezone.now(),
         )
     else:
         Job.objects.filter(pk=job.pk).update(
@@ -80,7 +83,7 @@ def job_run(*, job_id: int | None = None) -> Job | None:
 
 def jobs_requeue_stale(*, older_than_seconds: int = 3600) -> int:
     """Put back jobs left running by a worker that died (on worker start)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     return Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff).update(
         status=Job.Status.QUEUED
     )

@@ -15,7 +15,13 @@ VALID = "1234567890121"
 
 @pytest.mark.parametrize(
     "raw",
-    ["1234567890121", "1-2345-67890-12-1", "1 2345 67890 12 1", "๑๒๓๔๕๖๗๘๙๐๑๒๑", " 1-2345-67890-12-1 "],
+    [
+        "1234567890121",
+        "1-2345-67890-12-1",
+        "1 2345 67890 12 1",
+        "๑๒๓๔๕๖๗๘๙๐๑๒๑",
+        " 1-2345-67890-12-1 ",
+    ],
 )
 def test_accepts_plain_dashed_spaced_and_thai_digit_forms(raw):
     assert thai_id_normalize(raw) == VALID
@@ -79,5 +85,7 @@ def test_most_single_digit_typos_are_caught():
         for replacement in "0123456789":
             if replacement != VALID[position]:
                 total += 1
-                caught += not thai_id_is_valid(VALID[:position] + replacement + VALID[position + 1 :])
+                caught += not thai_id_is_valid(
+                    VALID[:position] + replacement + VALID[position + 1 :]
+                )
     assert 0.8 < caught / total < 1.0

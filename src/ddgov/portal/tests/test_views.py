@@ -171,3 +171,12 @@ def test_pages_carry_a_strict_content_security_policy(client):
     csp = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "script-src 'self'" in csp
+
+
+def test_thai_first_even_for_an_english_browser_until_the_reader_switches(client):
+    assert (
+        '<html lang="th">'
+        in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    )
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="th").content.decode()

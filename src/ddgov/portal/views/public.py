@@ -10,7 +10,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """The front page; signed-in people go straight to their own surface."""
     user = request.user
     if user.is_authenticated:
-        return redirect("portal:staff_home" if getattr(user, "is_government_staff", False) else "portal:citizen_home")
+        return redirect(
+            "portal:staff_home"
+            if getattr(user, "is_government_staff", False)
+            else "portal:citizen_home"
+        )
     return render(request, "portal/home.html")
 
 

@@ -72,7 +72,9 @@ def staff_agency(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": list(reversed(agency_ancestors(agency=agency))),
             "children": agency_list(parent=agency)[:100],
             "members": agency_members(agency=agency),
-            "audit": audit_records_for_agency(agency_codes=[agency.code]) if can_see_audit else None,
+            "audit": audit_records_for_agency(agency_codes=[agency.code])
+            if can_see_audit
+            else None,
             "switch_to": user_agencies(user=user).exclude(pk=agency.pk).order_by("code")[:200],
         },
     )
