@@ -77,7 +77,9 @@ class Dataset(models.Model):
     title = models.CharField(max_length=500)
     notes = models.TextField(blank=True)
     owner_org = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="datasets")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
     private = models.BooleanField(default=False)
 
     # Thai GD-Catalog required metadata.
@@ -85,12 +87,16 @@ class Dataset(models.Model):
     maintainer = models.CharField(max_length=255, blank=True)
     maintainer_email = models.EmailField(blank=True)
     objective = models.JSONField(default=list, blank=True)
-    update_frequency_unit = models.CharField(max_length=20, choices=UpdateFrequency.choices, blank=True)
+    update_frequency_unit = models.CharField(
+        max_length=20, choices=UpdateFrequency.choices, blank=True
+    )
     update_frequency_interval = models.PositiveIntegerField(null=True, blank=True)
     geo_coverage = models.CharField(max_length=20, choices=GeoCoverage.choices, blank=True)
     data_source = models.CharField(max_length=500, blank=True)
     data_format = models.CharField(max_length=100, blank=True)
-    data_category = models.CharField(max_length=10, choices=DataCategory.choices, blank=True, db_index=True)
+    data_category = models.CharField(
+        max_length=10, choices=DataCategory.choices, blank=True, db_index=True
+    )
     license_id = models.CharField(max_length=50, blank=True)
 
     # Thai GD-Catalog optional metadata.
@@ -179,7 +185,9 @@ class ResourceVersion(models.Model):
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     progress = models.FloatField(default=0.0)
     message = models.TextField(blank=True)
     original_filename = models.CharField(max_length=255)
@@ -205,7 +213,9 @@ class ResourceVersion(models.Model):
         verbose_name = _("resource version")
         verbose_name_plural = _("resource versions")
         constraints = [
-            models.UniqueConstraint(fields=["resource", "number"], name="one_number_per_resource_version")
+            models.UniqueConstraint(
+                fields=["resource", "number"], name="one_number_per_resource_version"
+            )
         ]
 
     def __str__(self) -> str:

@@ -85,16 +85,28 @@ class Objective(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Licence id -> (title, URL), as CKAN's licence register lists them.
 LICENSES: dict[str, tuple[str, str]] = {
-    # id: (title, url)
     "Open-D": ("Open Data Common", "https://opendefinition.org/licenses/"),
     "cc-by": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "cc-by-sa": ("Creative Commons Attribution Share-Alike 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "cc-by-sa": (
+        "Creative Commons Attribution Share-Alike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
     "cc-zero": ("Creative Commons CCZero", "https://creativecommons.org/publicdomain/zero/1.0/"),
-    "cc-nc": ("Creative Commons Non-Commercial 4.0", "https://creativecommons.org/licenses/by-nc/4.0/"),
+    "cc-nc": (
+        "Creative Commons Non-Commercial 4.0",
+        "https://creativecommons.org/licenses/by-nc/4.0/",
+    ),
     "odc-by": ("Open Data Commons Attribution License", "https://opendatacommons.org/licenses/by/"),
-    "odc-odbl": ("Open Data Commons Open Database License", "https://opendatacommons.org/licenses/odbl/"),
-    "odc-pddl": ("Open Data Commons Public Domain Dedication", "https://opendatacommons.org/licenses/pddl/"),
+    "odc-odbl": (
+        "Open Data Commons Open Database License",
+        "https://opendatacommons.org/licenses/odbl/",
+    ),
+    "odc-pddl": (
+        "Open Data Commons Public Domain Dedication",
+        "https://opendatacommons.org/licenses/pddl/",
+    ),
     "other-open": ("Other (Open)", ""),
     "other-closed": ("Other (Not open)", ""),
     "notspecified": ("License not specified", ""),
@@ -106,7 +118,11 @@ FOCUS_AREAS: tuple[tuple[str, str, str], ...] = (
     ("welfare", "ลดความเหลื่อมล้ำด้านสวัสดิการ", "Welfare inequality"),
     ("education", "การศึกษา", "Education"),
     ("agriculture", "เกษตรกรรม", "Agriculture"),
-    ("participation", "การมีส่วนร่วม ความโปร่งใส และการตรวจสอบได้", "Participation, transparency and accountability"),
+    (
+        "participation",
+        "การมีส่วนร่วม ความโปร่งใส และการตรวจสอบได้",
+        "Participation, transparency and accountability",
+    ),
     ("health", "สาธารณสุข", "Health"),
     ("environment", "สิ่งแวดล้อม", "Environment"),
     ("labour", "แรงงาน", "Labour"),

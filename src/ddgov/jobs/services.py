@@ -66,7 +66,7 @@ def job_run(*, job_id: int | None = None) -> Job | None:
 
     try:
         handler_for(job.kind)(job_id=job.pk, progress=progress, **job.payload)
-    except Exception as exc:  # noqa: BLE001 - every failure must land on the job, not kill the worker
+    except Exception as exc:  # every failure must land on the job, not kill the worker
         log.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.FAILED,

@@ -40,9 +40,18 @@ def safe_filename(name: str) -> str:
     return cleaned[:150]
 
 
-def raw_path(*, dataset_id: uuid.UUID | str, resource_id: uuid.UUID | str, version: int, filename: str) -> Path:
+def raw_path(
+    *, dataset_id: uuid.UUID | str, resource_id: uuid.UUID | str, version: int, filename: str
+) -> Path:
     """Return where version ``version``'s original upload is kept."""
-    return lake_root() / "raw" / str(dataset_id) / str(resource_id) / f"v{version}" / safe_filename(filename)
+    return (
+        lake_root()
+        / "raw"
+        / str(dataset_id)
+        / str(resource_id)
+        / f"v{version}"
+        / safe_filename(filename)
+    )
 
 
 def table_path(*, dataset_id: uuid.UUID | str, resource_id: uuid.UUID | str, version: int) -> Path:

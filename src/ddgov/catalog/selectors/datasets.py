@@ -61,7 +61,9 @@ def _lookup(name_or_id: str) -> Q:
         return Q(name=name_or_id)
 
 
-def dataset_get_for_viewer(*, viewer: Viewer, name_or_id: str, include_drafts: bool = True) -> Dataset:
+def dataset_get_for_viewer(
+    *, viewer: Viewer, name_or_id: str, include_drafts: bool = True
+) -> Dataset:
     """Return the dataset by name or id, or raise NotFound (also when the viewer may not see it)."""
     dataset = (
         datasets_visible(viewer=viewer, include_private=True, include_drafts=include_drafts)
@@ -83,7 +85,9 @@ def dataset_can_edit(*, user: Viewer, dataset: Dataset) -> bool:
 
 def organization_can_create(*, user: Viewer, organization: Agency) -> bool:
     """Whether ``user`` may create datasets for ``organization``."""
-    return isinstance(user, User) and user_has_role(user=user, agency=organization, at_least=Role.DATA_STEWARD)
+    return isinstance(user, User) and user_has_role(
+        user=user, agency=organization, at_least=Role.DATA_STEWARD
+    )
 
 
 def resource_get_for_viewer(*, viewer: Viewer, resource_id: str) -> Resource:
@@ -99,7 +103,9 @@ def resource_get_for_viewer(*, viewer: Viewer, resource_id: str) -> Resource:
     )
     if resource is None:
         raise NotFound(resource_id)
-    visible = datasets_visible(viewer=viewer, include_drafts=True).filter(pk=resource.dataset_id).exists()
+    visible = (
+        datasets_visible(viewer=viewer, include_drafts=True).filter(pk=resource.dataset_id).exists()
+    )
     if not visible:
         raise NotFound(resource_id)
     return resource

@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 from ddgov.agencies.models import Agency
 from ddgov.audit.services import audit_record_append
 from ddgov.catalog.models import Dataset, Group, Resource, Tag
-from ddgov.catalog.selectors.datasets import dataset_can_edit, organization_can_create, organization_get
+from ddgov.catalog.selectors.datasets import (
+    dataset_can_edit,
+    organization_can_create,
+    organization_get,
+)
 from ddgov.catalog.vocab import (
     REQUIRED_FIELDS,
     Classification,
@@ -33,7 +37,13 @@ from ddgov.identity.models import User
 
 NAME_RE = re.compile(r"^[a-z0-9_\-]{2,100}$")
 LIST_FIELDS = {"objective", "data_language"}
-BOOL_FIELDS = {"private", "high_value_dataset", "reference_data", "official_statistics", "allow_harvest"}
+BOOL_FIELDS = {
+    "private",
+    "high_value_dataset",
+    "reference_data",
+    "official_statistics",
+    "allow_harvest",
+}
 CHOICES = {
     "data_type": DataType.values,
     "data_category": DataCategory.values,
@@ -50,7 +60,9 @@ EXTRA_FIELDS = {
     "data_release_date",
 }  # fmt: skip
 MODEL_FIELDS = {
-    f.name for f in Dataset._meta.concrete_fields if f.name not in {"id", "metadata_created", "metadata_modified"}
+    f.name
+    for f in Dataset._meta.concrete_fields
+    if f.name not in {"id", "metadata_created", "metadata_modified"}
 } - {"owner_org", "creator", "extras"}
 
 
@@ -91,7 +103,8 @@ def _check_values(data: Mapping[str, Any], errors: dict[str, list[str]]) -> None
         bad = [o for o in objectives if o not in Objective.values]
         if bad:
             errors.setdefault("objective", []).append(
-                _("Unknown objective(s): %(bad)s / ไม่รู้จักวัตถุประสงค์: %(bad)s") % {"bad": ", ".join(bad)}
+                _("Unknown objective(s): %(bad)s / ไม่รู้จักวัตถุประสงค์: %(bad)s")
+                % {"bad": ", ".join(bad)}
             )
     name = data.get("name")
     if name is not None and not NAME_RE.match(str(name)):
@@ -107,7 +120,10 @@ def _check_classification(dataset: Dataset, errors: dict[str, list[str]]) -> Non
     """Personal, security and secret data, and any classified data, can never be open data."""
     if dataset.private or dataset.state != Dataset.State.ACTIVE:
         return
-    if dataset.data_category != DataCategory.PUBLIC or dataset.data_classification != Classification.PUBLIC:
+    if (
+        dataset.data_category != DataCategory.PUBLIC
+        or dataset.data_classification != Classification.PUBLIC
+    ):
         errors.setdefault("private", []).append(
             _(
                 "A dataset whose category is not public cannot be published as open data; "
@@ -117,14 +133,22 @@ def _check_classification(dataset: Dataset, errors: dict[str, list[str]]) -> Non
         )
 
 
-def _apply(dataset: Dataset, data: Mapping[str, Any], *, partial: bool, errors: dict[str, list[str]]) -> None:
+def _apply(
+    dataset: Dataset, data: Mapping[str, Any], *, partial: bool, errors: dict[str, list[str]]
+) -> None:
     for field in MODEL_FIELDS:
         if field in data:
             value = data[field]
             if field in BOOL_FIELDS:
-                value = value if isinstance(value, bool) else str(value).lower() in {"true", "1", "yes", "on"}
+                value = (
+                    value
+                    if isinstance(value, bool)
+                    else str(value).lower() in {"true", "1", "yes", "on"}
+                )
             elif field in LIST_FIELDS:
-                value = [v for v in (value if isinstance(value, list) else str(value).split(",")) if v]
+                value = [
+                    v for v in (value if isinstance(value, list) else str(value).split(",")) if v
+                ]
             elif field == "update_frequency_interval":
                 value = int(value) if value not in (None, "") else None
             elif value is None:
@@ -137,7 +161,9 @@ def _apply(dataset: Dataset, data: Mapping[str, Any], *, partial: bool, errors: 
     if "owner_org" in data:
         org = organization_get(name_or_id=str(data["owner_org"] or ""))
         if org is None:
-            errors.setdefault("owner_org", []).append(_("Organization does not exist / ไม่พบหน่วยงาน"))
+            errors.setdefault("owner_org", []).append(
+                _("Organization does not exist / ไม่พบหน่วยงาน")
+            )
         else:
             dataset.owner_org = org
 
@@ -175,7 +201,8 @@ def _set_relations(dataset: Dataset, data: Mapping[str, Any], errors: dict[str, 
         unknown = sorted(set(names) - {g.name for g in groups})
         if unknown:
             errors.setdefault("groups", []).append(
-                _("Group does not exist: %(names)s / ไม่พบกลุ่ม: %(names)s") % {"names": ", ".join(unknown)}
+                _("Group does not exist: %(names)s / ไม่พบกลุ่ม: %(names)s")
+                % {"names": ", ".join(unknown)}
             )
             return
         dataset.groups.set(groups)
@@ -208,7 +235,11 @@ def dataset_create(*, actor: User | None, data: Mapping[str, Any]) -> Dataset:
     dataset = Dataset(creator=actor if actor and actor.is_authenticated else None)
     _apply(dataset, data, partial=False, errors=errors)
     org = dataset.owner_org if dataset.owner_org_id else None
-    if org is not None and actor is not None and not organization_can_create(user=actor, organization=org):
+    if (
+        org is not None
+        and actor is not None
+        and not organization_can_create(user=actor, organization=org)
+    ):
         _deny(actor, org, "dataset.create")
     _required(dataset, data, errors)
     if data.get("name") and Dataset.objects.filter(name=data["name"]).exists():
@@ -233,7 +264,9 @@ def dataset_create(*, actor: User | None, data: Mapping[str, Any]) -> Dataset:
             )
             _after_write(dataset)
     except IntegrityError as exc:
-        raise CatalogValidationError({"name": [_("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว")]}) from exc
+        raise CatalogValidationError(
+            {"name": [_("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว")]}
+        ) from exc
     return dataset
 
 
@@ -246,12 +279,18 @@ def dataset_update(
     before = dataset_snapshot(dataset)
     errors: dict[str, list[str]] = {}
     _check_values(data, errors)
-    if "name" in data and data["name"] != dataset.name and Dataset.objects.filter(name=data["name"]).exists():
+    if (
+        "name" in data
+        and data["name"] != dataset.name
+        and Dataset.objects.filter(name=data["name"]).exists()
+    ):
         errors.setdefault("name", []).append(_("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว"))
     old_org = dataset.owner_org
     _apply(dataset, data, partial=partial, errors=errors)
-    if dataset.owner_org_id != old_org.pk and actor is not None and not organization_can_create(
-        user=actor, organization=dataset.owner_org
+    if (
+        dataset.owner_org_id != old_org.pk
+        and actor is not None
+        and not organization_can_create(user=actor, organization=dataset.owner_org)
     ):
         dataset.owner_org = old_org
         _deny(actor, old_org, "dataset.update")
@@ -333,7 +372,11 @@ def resource_create(
             url=str(data.get("url") or "") if upload is None else "",
             url_type="upload" if upload is not None else "",
             position=dataset.resources.count(),
-            extras={k: v for k, v in data.items() if k not in RESOURCE_FIELDS | {"package_id", "upload", "id"}},
+            extras={
+                k: v
+                for k, v in data.items()
+                if k not in RESOURCE_FIELDS | {"package_id", "upload", "id"}
+            },
         )
         resource.save()
         audit_record_append(
@@ -347,7 +390,9 @@ def resource_create(
         if upload is not None:
             from ddgov.catalog.services.ingest import resource_version_create  # noqa: PLC0415
 
-            resource_version_create(actor=actor, resource=resource, upload=upload, filename=filename or name)
+            resource_version_create(
+                actor=actor, resource=resource, upload=upload, filename=filename or name
+            )
         _after_write(dataset)
     return resource
 
@@ -373,7 +418,11 @@ def resource_update(
             elif not partial and field in {"description", "url"} and upload is None:
                 setattr(resource, field, "")
         resource.format = resource.format.upper()
-        extra = {k: v for k, v in data.items() if k not in RESOURCE_FIELDS | {"package_id", "upload", "id"}}
+        extra = {
+            k: v
+            for k, v in data.items()
+            if k not in RESOURCE_FIELDS | {"package_id", "upload", "id"}
+        }
         resource.extras = {**resource.extras, **extra} if partial else extra
         if upload is not None:
             resource.url_type, resource.url = "upload", ""
@@ -390,7 +439,9 @@ def resource_update(
         if upload is not None:
             from ddgov.catalog.services.ingest import resource_version_create  # noqa: PLC0415
 
-            resource_version_create(actor=actor, resource=resource, upload=upload, filename=filename or resource.name)
+            resource_version_create(
+                actor=actor, resource=resource, upload=upload, filename=filename or resource.name
+            )
         _after_write(dataset)
     return resource
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             return
         stopping = False
 
-        def stop(signum: int, frame: object) -> None:
+        def stop(_signum: int, _frame: object) -> None:
             nonlocal stopping
             stopping = True
 
