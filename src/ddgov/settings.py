@@ -190,7 +190,9 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("DDGOV_ACCESS_TOKEN_SECONDS", default=3600),
-    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("DDGOV_OIDC_REDIRECT_SCHEMES", default=["https", "http"]),
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list(
+        "DDGOV_OIDC_REDIRECT_SCHEMES", default=["https", "http"]
+    ),
 }
 
 # Background jobs run in `ddgov worker`; eager mode runs them in-process after commit (tests).
