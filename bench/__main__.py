@@ -7,6 +7,11 @@ import sys
 
 BENCHES = {
     "seed": "bench.seed",
+    "catalog-search": "bench.catalog_search",
+    "catalog-datastore": "bench.catalog_datastore",
+    "catalog-api": "bench.catalog_api",
+    "catalog-open": "bench.catalog_open",
+    "catalog-ingest": "bench.catalog_ingest",
 }
 
 

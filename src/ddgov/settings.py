@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ddgov.jobs",
     "ddgov.lake",
     "ddgov.catalog",
+    "ddgov.governance",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,15 @@ OAUTH2_PROVIDER = {
 DDGOV_JOBS_EAGER = env.bool("DDGOV_JOBS_EAGER", default=False)
 
 DDGOV_DEMO_PASSWORD = env.str("DDGOV_DEMO_PASSWORD", default="ddgov-demo-2569")
+
+# The DuckDB SQL sandbox (ddgov.lake.sandbox) and the DataStore: limits per query.
+DDGOV_SANDBOX_TIMEOUT_S = env.float("DDGOV_SANDBOX_TIMEOUT_S", default=10.0)
+DDGOV_SANDBOX_MEMORY_MB = env.int("DDGOV_SANDBOX_MEMORY_MB", default=512)
+DDGOV_SANDBOX_THREADS = env.int("DDGOV_SANDBOX_THREADS", default=2)
+DDGOV_SANDBOX_MAX_ROWS = env.int("DDGOV_SANDBOX_MAX_ROWS", default=10000)
+DDGOV_SANDBOX_TEMP_MB = env.int("DDGOV_SANDBOX_TEMP_MB", default=1024)
+# CKAN's datastore_search_sql is off for anonymous callers unless this is true.
+DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)
 
 LOGGING = {
     "version": 1,

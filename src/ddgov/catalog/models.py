@@ -221,3 +221,6 @@ class ResourceVersion(models.Model):
     def __str__(self) -> str:
         """Show the resource and the version number."""
         return f"{self.resource_id} v{self.number}"
+
+
+from ddgov.catalog.models_search import SearchChange, SearchDocument  # noqa: E402, F401

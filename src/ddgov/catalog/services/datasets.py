@@ -152,7 +152,7 @@ def _apply(
             elif field == "update_frequency_interval":
                 value = int(value) if value not in (None, "") else None
             elif value is None:
-                value = ""
+                value = None if Dataset._meta.get_field(field).null else ""
             setattr(dataset, field, value)
     extras = dict(dataset.extras if partial else {})
     extras.update({k: v for k, v in data.items() if k in EXTRA_FIELDS})

@@ -1,0 +1,188 @@
+"""Columnar, in-memory form of a batch of search documents: postings, facet columns, sort keys.
+
+A :class:`Segment` is built from ``SearchDocument`` rows with numpy in a few vectorised passes
+(no per-token Python work beyond one dictionary look-up), so 100 000 datasets load in seconds.
+Scores follow BM25F: each field's term frequency is normalised by that field's length against
+its average, weighted by the field boost, and summed into one "text" posting per (term, dataset).
+A second posting list keeps titles alone, for ``title:`` queries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Row layout read from the database (SearchDocument column names, in this order).
+ROW_FIELDS = (
+    "dataset_id", "name", "title_sort", "state", "private", "owner_org_id", "organization",
+    "groups", "tags", "res_format", "license_id", "data_category", "data_type", "geo_coverage",
+    "high_value_dataset", "created_ts", "modified_ts", "title_tokens", "tags_tokens",
+    "notes_tokens", "other_tokens",
+)  # fmt: skip
+COL = {name: i for i, name in enumerate(ROW_FIELDS)}
+SINGLE_FACETS = ("organization", "license_id", "data_category", "data_type", "geo_coverage")
+MULTI_FACETS = ("groups", "tags", "res_format")
+# Field boosts: title > tags > notes > organisation, group and resource names.
+BOOSTS = {"title_tokens": 4.0, "tags_tokens": 2.0, "notes_tokens": 1.0, "other_tokens": 0.5}
+B = 0.75
+
+Row = Sequence[Any]
+
+
+class Vocab:
+    """An append-only string → id table shared by successive segments of one index."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def __len__(self) -> int:
+        """Number of distinct strings seen."""
+        return len(self.values)
+
+    def encode(self, strings: list[str]) -> np.ndarray:
+        """Return the ids of ``strings`` (int64), adding the strings not seen before."""
+        ids, values = self.ids, self.values
+        for value in dict.fromkeys(strings):
+            if value not in ids:
+                ids[value] = len(values)
+                values.append(value)
+        return np.fromiter(map(ids.__getitem__, strings), dtype=np.int64, count=len(strings))
+
+
+@dataclass
+class Vocabs:
+    """Every vocabulary of an index: words, and the values of each facet field."""
+
+    terms: Vocab = field(default_factory=Vocab)
+    facets: dict[str, Vocab] = field(default_factory=lambda: {f: Vocab() for f in (*SINGLE_FACETS, *MULTI_FACETS)})
+
+
+@dataclass
+class Postings:
+    """Compressed sparse rows: for term id ``terms[k]``, documents ``docs[ptr[k]:ptr[k+1]]``."""
+
+    terms: np.ndarray
+    ptr: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def build(cls, n: int, docs: np.ndarray, term_ids: np.ndarray, weights: np.ndarray) -> Postings:
+        """Sum ``weights`` per (term, document) and group them by term."""
+        if docs.size == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, np.zeros(1, dtype=np.int64), empty.astype(np.int32), empty.astype(np.float32))
+        keys, inverse = np.unique(term_ids * max(n, 1) + docs, return_inverse=True)
+        summed = np.bincount(inverse, weights=weights)
+        terms_all = keys // max(n, 1)
+        terms, starts = np.unique(terms_all, return_index=True)
+        ptr = np.append(starts, keys.size).astype(np.int64)
+        return cls(terms, ptr, (keys % max(n, 1)).astype(np.int32), summed.astype(np.float32))
+
+    def lookup(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return (documents, weights) of ``term_id``, or None when no document has it."""
+        k = int(np.searchsorted(self.terms, term_id))
+        if k >= self.terms.size or self.terms[k] != term_id:
+            return None
+        return self.docs[self.ptr[k] : self.ptr[k + 1]], self.weights[self.ptr[k] : self.ptr[k + 1]]
+
+
+def _split_counts(strings: list[str], sep: str | None) -> tuple[list[str], np.ndarray]:
+    """Flatten separator-joined strings; return the pieces and how many each string had."""
+    counts = np.fromiter(
+        ((s.count(sep) + 1 if sep is not None else len(s.split())) if s else 0 for s in strings),
+        dtype=np.int64,
+        count=len(strings),
+    )
+    nonempty = [s for s in strings if s]
+    if sep is None:
+        pieces = " ".join(nonempty).split()
+    else:
+        pieces = sep.join(nonempty).split(sep) if nonempty else []
+    return pieces, counts
+
+
+@dataclass
+class Segment:
+    """Searchable columns of ``n`` documents (slots 0..n-1 in row order)."""
+
+    n: int
+    ids: list[uuid.UUID]
+    names: list[str]
+    title_keys: list[str]
+    draft: np.ndarray
+    private: np.ndarray
+    org: np.ndarray
+    hvd: np.ndarray
+    created: np.ndarray
+    modified: np.ndarray
+    uid: np.ndarray
+    single: dict[str, np.ndarray]
+    pairs: dict[str, tuple[np.ndarray, np.ndarray]]
+    text: Postings
+    title: Postings
+    avglen: dict[str, float]
+
+    @classmethod
+    def build(cls, rows: list[Row], vocabs: Vocabs, avglen: dict[str, float] | None = None) -> Segment:
+        """Build the columns of ``rows``; ``avglen`` (from the base segment) fixes length norms."""
+        n = len(rows)
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in ROW_FIELDS]
+
+        def col(name: str) -> list[Any]:
+            return list(columns[COL[name]])
+
+        ids = [v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in col("dataset_id")]
+        single = {}
+        for name in SINGLE_FACETS:
+            single[name] = vocabs.facets[name].encode(col(name)).astype(np.int32)
+        pairs = {}
+        for name in MULTI_FACETS:
+            pieces, counts = _split_counts(col(name), "\n")
+            pairs[name] = (
+                np.repeat(np.arange(n, dtype=np.int32), counts),
+                vocabs.facets[name].encode(pieces).astype(np.int32),
+            )
+        occ_docs, occ_terms, lengths = {}, {}, {}
+        for name in BOOSTS:
+            pieces, lengths[name] = _split_counts(col(name), None)
+            occ_docs[name] = np.repeat(np.arange(n, dtype=np.int64), lengths[name])
+            occ_terms[name] = vocabs.terms.encode(pieces)
+        if avglen is None:  # averaged over documents that have the field: most have no tags
+            avglen = {k: float(v[v > 0].mean()) if (v > 0).any() else 1.0 for k, v in lengths.items()}
+        norms = {k: 1.0 - B + B * lengths[k] / avglen[k] for k in BOOSTS}
+        occ_weights = [(boost / norms[k])[occ_docs[k]] for k, boost in BOOSTS.items()]
+        text = Postings.build(
+            n,
+            np.concatenate(list(occ_docs.values())),
+            np.concatenate(list(occ_terms.values())),
+            np.concatenate(occ_weights),
+        )
+        title_docs = occ_docs["title_tokens"]
+        title = Postings.build(
+            n, title_docs, occ_terms["title_tokens"], (1.0 / norms["title_tokens"])[title_docs]
+        )
+        return cls(
+            n=n,
+            ids=ids,
+            names=col("name"),
+            title_keys=col("title_sort"),
+            draft=np.array([s == "draft" for s in col("state")], dtype=bool),
+            private=np.array(col("private"), dtype=bool),
+            org=np.array([o if o is not None else -1 for o in col("owner_org_id")], dtype=np.int64),
+            hvd=np.array(col("high_value_dataset"), dtype=bool),
+            created=np.array(col("created_ts"), dtype=np.float64),
+            modified=np.array(col("modified_ts"), dtype=np.float64),
+            uid=np.fromiter((u.int >> 64 for u in ids), dtype=np.uint64, count=n),
+            single=single,
+            pairs=pairs,
+            text=text,
+            title=title,
+            avglen=avglen,
+        )

@@ -1,0 +1,1 @@
+"""One detector per PII type; each takes the line and its ASCII-digit twin and returns findings."""
