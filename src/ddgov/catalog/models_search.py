@@ -38,6 +38,7 @@ class SearchDocument(models.Model):
     tags_tokens = models.TextField(blank=True)
     notes_tokens = models.TextField(blank=True)
     other_tokens = models.TextField(blank=True)
+    joined_tokens = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("search document")

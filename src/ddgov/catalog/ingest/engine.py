@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 from django.conf import settings
 
-from ddgov.catalog.ingest.rules import MISSING_VALUES
+from ddgov.catalog.ingest.rules import MISSING_VALUES, NULL_STRINGS
 
 Progress = Callable[[float, str], None]
 SQL_DIR = Path(__file__).with_name("sql")
@@ -42,6 +42,7 @@ def sql_list(values: tuple[str, ...] | list[str]) -> str:
 def macros_sql() -> str:
     """The parsing macros, with the missing-value markers filled in."""
     text = (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
+    text = text.replace("{nullstr}", ", ".join(sql_literal(v) for v in NULL_STRINGS))
     return text.replace("{missing}", ", ".join(sql_literal(v) for v in MISSING_VALUES))
 
 

@@ -35,6 +35,7 @@ class ColumnPlan:
     forced: bool = False
     invalid: str = "fail"  # a corrected column may turn values that do not fit into NULL ("null")
     form: str | None = None  # "dmy4" / "iso": every date has this simple form (a faster parse)
+    tidy: bool = False  # no cell needs trimming or Thai digits: the fast path reads it as is
     suggestion: dict[str, Any] | None = None  # "number except 1 value" hints for the steward
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -81,6 +82,8 @@ _LEVEL2 = {
     "u": "ddgov_unit_parts(t{i})",
     "b": "ddgov_boolean(t{i})",
     "lz": "ddgov_leading_zero(t{i})",
+    "sd": "string_split(t{i}, '/')",
+    "sh": "string_split(t{i}, '-')",
 }
 _LEVEL3 = {
     "i": "ddgov_int_of(nt{i})",
@@ -90,7 +93,7 @@ _LEVEL3 = {
     "ui": "ddgov_integer(u{i}.n)",
 }
 _DEPENDS = {"i": "nt", "n": "nt", "q": "p", "un": "u", "ui": "u"}
-ALL_DERIVED = frozenset({*_LEVEL2, *_LEVEL3})
+ALL_DERIVED = frozenset({*_LEVEL2, *_LEVEL3} - {"sd", "sh"})
 
 
 _NEEDS: dict[str, set[str]] = {
@@ -113,7 +116,7 @@ _TYPED = {
 def needs(plan: ColumnPlan) -> set[str]:
     """The intermediate values the typed value of ``plan`` reads."""
     if plan.type == "date" and plan.form:
-        return set()
+        return {"sd" if plan.form == "dmy4" else "sh"}
     if plan.type in {"integer", "number"} and plan.unit is not None:
         return {"u", "ui" if plan.type == "integer" else "un"}
     return set(_NEEDS.get(plan.type, ()))
@@ -158,8 +161,18 @@ PROFILE: tuple[tuple[str, str], ...] = (
         "any_value(t) FILTER (WHERE t IS NOT NULL AND ddgov_date_of(q, 'auto', 'dmy') IS NULL)",
     ),
     ("html", "count(*) FILTER (WHERE ddgov_has_entities(r))"),
-    ("form_dmy4", "count(*) FILTER (WHERE t IS NOT NULL AND NOT regexp_full_match(t, '\\d{1,2}/\\d{1,2}/\\d{4}'))"),
-    ("form_iso", "count(*) FILTER (WHERE t IS NOT NULL AND NOT regexp_full_match(t, '\\d{4}-\\d{2}-\\d{2}'))"),
+    (
+        "untidy",
+        "count(*) FILTER (WHERE r IS NOT NULL AND NOT ddgov_is_nullstr(r) AND r IS DISTINCT FROM t)",
+    ),
+    (
+        "form_dmy4",
+        "count(*) FILTER (WHERE t IS NOT NULL AND NOT regexp_full_match(t, '\\d{1,2}/\\d{1,2}/\\d{4}'))",
+    ),
+    (
+        "form_iso",
+        "count(*) FILTER (WHERE t IS NOT NULL AND NOT regexp_full_match(t, '\\d{4}-\\d{2}-\\d{2}'))",
+    ),
 )
 
 
@@ -170,9 +183,9 @@ def typed_value(plan: ColumnPlan) -> str:
     """
     i = plan.index
     if plan.type == "date" and plan.form == "dmy4":
-        return f"ddgov_date_dmy4(t{i}, {sql_literal(plan.mode)}, {sql_literal(plan.order)})"
+        return f"ddgov_date_dmy4(t{i}, sd{i}, {sql_literal(plan.mode)}, {sql_literal(plan.order)})"
     if plan.type == "date" and plan.form == "iso":
-        return f"ddgov_date_iso(t{i}, {sql_literal(plan.mode)})"
+        return f"ddgov_date_iso(t{i}, sh{i}, {sql_literal(plan.mode)})"
     if plan.type in _TYPED:
         return _TYPED[plan.type].format(
             i=i, mode=sql_literal(plan.mode), order=sql_literal(plan.order)
@@ -260,6 +273,7 @@ def apply_forced(plans: list[ColumnPlan], row: tuple[Any, ...]) -> None:
 def choose(plan: ColumnPlan) -> None:
     """Pick the most specific type no value fails (unless the steward forced one)."""
     s = plan.stats
+    plan.tidy = s.get("untidy") == 0
     if plan.forced:
         plan.thai_digits = bool(s.get("thai_digits"))
         plan.html = bool(s.get("html"))

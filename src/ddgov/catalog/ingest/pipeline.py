@@ -48,7 +48,7 @@ from ddgov.catalog.ingest.xlsx import xlsx_to_csv
 
 Progress = Callable[[float, str], None]
 SOURCE_FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "parquet": "PARQUET"}
-MAX_LINE_BYTES = 32 << 20
+MAX_LINE_BYTES = 2 << 20
 _BAD_VALUE = re.compile(r"ddgov-bad-value\|(\d+)\|(.*)", re.DOTALL)
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _ORIGINAL = re.compile(r"Original Line: (.*)")
@@ -155,7 +155,6 @@ def ingest_file(
                         con,
                         src=src,
                         target=Path(target),
-                        scratch=scratch,
                         overrides=overrides or {},
                         report=report,
                     )
@@ -174,7 +173,6 @@ def ingest_file(
                         con,
                         src=src,
                         target=Path(target),
-                        scratch=scratch,
                         overrides=overrides or {},
                         report=report,
                     )
@@ -420,7 +418,10 @@ def typed_select(source: str, plans: list[ColumnPlan], *, native: bool) -> str:
         if plan.type == "string":
             first.append(f"c{i} AS r{i}")
         else:
-            first.append(f"ddgov_t(c{i}) AS t{i}")
+            # In the fast path a column whose sampled cells needed no trimming is read as is;
+            # an untidy cell later on fails its type strictly and sends the ingest to all rows.
+            tidy = native and plan.tidy and not plan.forced
+            first.append(f"c{i} AS t{i}" if tidy else f"ddgov_t(c{i}) AS t{i}")
             derived[i] = needs(plan)
     rows = f"SELECT * FROM ({source}) WHERE NOT ({' AND '.join(empty)})"
     finals = ", ".join(f"{_final_expr(p, native=native)} AS c{p.index}" for p in plans)
@@ -485,17 +486,21 @@ def _duckdb_error(exc: duckdb.Error, src: _Source) -> IngestError | None:
 def _write(
     con: duckdb.DuckDBPyConnection,
     select: str,
-    out: Path,
     *,
     report: Progress,
     span: tuple[float, float],
 ) -> None:
+    """Materialise the typed rows in a temporary table (in memory, spilling to the scratch folder).
+
+    The table's ``rowid`` follows the file order (insertion order is preserved), which numbers
+    the rows for ``_id`` without serialising the parallel scan the way ``row_number()`` would.
+    """
     engine.run(
         con,
-        f"COPY ({select}) TO {sql_literal(str(out))} (FORMAT parquet, COMPRESSION snappy)",
+        f"CREATE OR REPLACE TEMP TABLE ddgov_typed AS {select}",
         progress=report,
         span=span,
-        message="writing typed table",
+        message="typing rows",
     )
 
 
@@ -504,7 +509,6 @@ def _ingest(
     *,
     src: _Source,
     target: Path,
-    scratch: Path,
     overrides: Mapping[str, Any],
     report: _Reporter,
 ) -> IngestResult:
@@ -523,16 +527,14 @@ def _ingest(
     except duckdb.Error as exc:
         raise _duckdb_error(exc, src) or _unexpected(exc) from exc
     _check_forced(plans)
-    stage = scratch / "typed.parquet"
     fast = src.typed_sql(plans)
     typed_from = "sample" if sampled >= limit else "all rows"
     try:
         _write(
             con,
             typed_select(fast or src.varchar_sql, plans, native=fast is not None),
-            stage,
             report=report,
-            span=(0.2, 0.85),
+            span=(0.2, 0.75),
         )
     except duckdb.Error as exc:
         error = _duckdb_error(exc, src)
@@ -540,11 +542,11 @@ def _ingest(
             raise error from exc
         if sampled < limit and fast is None:
             raise _bad_value(exc, plans) from exc
-        # A value the sample did not show: profile every row of the typed columns, write again.
+        # A value the sample did not show: profile every row of the typed columns, type again.
         typed_from = "all rows"
         typed = [p for p in plans if p.type != "string" or p.forced]
         try:
-            _profile(con, src.varchar_sql, typed, report=report, span=(0.2, 0.5))
+            _profile(con, src.varchar_sql, typed, report=report, span=(0.2, 0.45))
         except duckdb.Error as exc2:
             raise _duckdb_error(exc2, src) or _unexpected(exc2) from exc2
         _check_forced(plans)
@@ -552,25 +554,22 @@ def _ingest(
             _write(
                 con,
                 typed_select(src.varchar_sql, plans, native=False),
-                stage,
                 report=report,
-                span=(0.5, 0.85),
+                span=(0.45, 0.75),
             )
         except duckdb.Error as exc3:
             raise _duckdb_error(exc3, src) or _bad_value(exc3, plans) from exc3
     names = ", ".join(f"c{p.index} AS {sql_ident(p.name)}" for p in plans)
     engine.run(
         con,
-        f"COPY (SELECT CAST(file_row_number + 1 AS BIGINT) AS {sql_ident(ROW_ID)}, {names} "
-        f"FROM read_parquet({sql_literal(str(stage))}, file_row_number=true)) "
-        f"TO {sql_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)",
+        f"COPY (SELECT CAST(rowid + 1 AS BIGINT) AS {sql_ident(ROW_ID)}, {names} FROM ddgov_typed) "
+        f"TO {sql_literal(str(target))} (FORMAT parquet, COMPRESSION snappy)",
         progress=report,
-        span=(0.85, 0.98),
-        message="numbering rows",
+        span=(0.75, 0.98),
+        message="writing Parquet",
     )
-    row_count = int(
-        con.execute(f"SELECT count(*) FROM read_parquet({sql_literal(str(target))})").fetchone()[0]
-    )  # type: ignore[index]
+    row_count = int(con.execute("SELECT count(*) FROM ddgov_typed").fetchone()[0])  # type: ignore[index]
+    con.execute("DROP TABLE ddgov_typed")
     nulling = [p for p in plans if p.forced and p.invalid == "null"]
     if nulling:
         apply_forced(nulling, engine.run(con, forced_sql(src.varchar_sql, nulling))[0])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -64,10 +65,12 @@ class EmbeddedBackend:
         for node in request.filters:
             mask &= snapshot.evaluate(node, scoring=False)[0]
         mask &= snapshot.visible(request.visibility)
-        count = int(mask.sum())
-        facets = snapshot.facet_counts(mask, request.facet_fields, request.facet_limit, request.facet_mincount)
-        ids = snapshot.page(mask, score, request.sort, request.start, request.rows)
-        return Hits(count=count, ids=ids, facets=facets)
+        slots = np.flatnonzero(mask)
+        facets = snapshot.facet_counts(
+            mask, slots, request.facet_fields, request.facet_limit, request.facet_mincount
+        )
+        ids = snapshot.page(slots, score, request.sort, request.start, request.rows)
+        return Hits(count=int(slots.size), ids=ids, facets=facets)
 
     def documents_changed(self, *, dataset_ids: Sequence[uuid.UUID] | None) -> None:
         """Nothing to push: other processes see the change log on their next search."""

@@ -242,20 +242,28 @@ class IndexSnapshot:
                 found.append((hit[0] + offset if offset else hit[0], hit[1]))
         return found
 
-    def _token(self, field_name: str, token: str) -> np.ndarray | None:
-        """Per-slot BM25F term frequency of ``token``, partial matches included; None if absent."""
-        pieces: list[tuple[np.ndarray, np.ndarray]] = []
+    def _token(self, field_name: str, token: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Live slots containing ``token`` (partial matches included) and their BM25F term weight."""
+        exact: list[tuple[np.ndarray, np.ndarray]] = []
+        partial: list[tuple[np.ndarray, np.ndarray]] = []
         term_id = self.vocabs.terms.ids.get(token)
         if term_id is not None:
-            pieces.extend(self.postings(field_name, term_id))
+            exact = self.postings(field_name, term_id)
         if is_thai(token) and len(token) >= PARTIAL_MIN_LENGTH:
             for other in self.expansions.containing(token):
                 if other != term_id:
-                    pieces.extend((d, w * PARTIAL_WEIGHT) for d, w in self.postings(field_name, other))
+                    partial.extend((d, w * PARTIAL_WEIGHT) for d, w in self.postings(field_name, other))
+        pieces = exact + partial
         if not pieces:
             return None
         docs = np.concatenate([d for d, _ in pieces])
-        return np.bincount(docs, weights=np.concatenate([w for _, w in pieces]), minlength=self.n)
+        weights = np.concatenate([w for _, w in pieces]).astype(np.float64)
+        if partial:  # a document may hold several of the words: add them up
+            tf = np.bincount(docs, weights=weights, minlength=self.n)
+            docs = np.flatnonzero(tf)
+            weights = tf[docs]
+        keep = self.alive[docs]
+        return docs[keep], weights[keep]
 
     def _text(self, node: Text, *, scoring: bool) -> tuple[np.ndarray, np.ndarray | None]:
         words_matched = np.zeros(self.n, dtype=np.int16)
@@ -263,15 +271,14 @@ class IndexSnapshot:
         for word in node.words:
             tokens_matched = np.zeros(self.n, dtype=np.int16)
             for token in word:
-                tf = self._token(node.field, token)
-                if tf is None:
+                found = self._token(node.field, token)
+                if found is None or found[0].size == 0:
                     continue
-                hit = np.flatnonzero((tf > 0) & self.alive)
+                hit, tf = found
                 tokens_matched[hit] += 1
-                if score is not None and hit.size:
+                if score is not None:
                     idf = math.log(1.0 + (self.alive_count - hit.size + 0.5) / (hit.size + 0.5))
-                    tf_hit = tf[hit]
-                    score[hit] += idf * tf_hit * (K1 + 1.0) / (tf_hit + K1)
+                    score[hit] += idf * tf * (K1 + 1.0) / (tf + K1)
             words_matched += tokens_matched >= min_should_match(len(word))
         mask = words_matched >= max(node.required, 1)
         if score is not None:
@@ -367,9 +374,14 @@ class IndexSnapshot:
             score = np.where(mask, score, 0.0)
         return mask, score
 
+    @cached_property
+    def open_mask(self) -> np.ndarray:
+        """Live slots of open data (active and not private)."""
+        return self.alive & ~self.draft & ~self.private
+
     def visible(self, visibility: Visibility) -> np.ndarray:
         """Slots the asker may see: open data, plus their agencies' private datasets or drafts."""
-        mask = self.alive & ~self.draft & ~self.private
+        mask = self.open_mask
         if not (visibility.include_private or visibility.include_drafts):
             return mask
         own = self.alive.copy()
@@ -381,18 +393,34 @@ class IndexSnapshot:
         return mask | (own & states)
 
     # -- results ------------------------------------------------------------------------------
-    def facet_counts(self, mask: np.ndarray, fields: tuple[str, ...], limit: int, mincount: int) -> dict[str, dict[str, int]]:
-        """Count values of each facet field over the matching slots."""
+    @cached_property
+    def pair_ptr(self) -> dict[str, np.ndarray]:
+        """Per multi-valued facet, where each slot's values start in its (slot-ordered) pairs."""
+        return {name: np.searchsorted(docs, np.arange(self.n + 1)) for name, (docs, _vals) in self.pairs.items()}
+
+    def _multi_values(self, name: str, mask: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        docs, vals = self.pairs[name]
+        if slots.size * 4 >= self.n:
+            return vals[mask[docs]]
+        ptr = self.pair_ptr[name]
+        starts = ptr[slots]
+        lengths = ptr[slots + 1] - starts
+        ends = np.cumsum(lengths)
+        return vals[np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if ends.size else 0)]
+
+    def facet_counts(
+        self, mask: np.ndarray, slots: np.ndarray, fields: tuple[str, ...], limit: int, mincount: int
+    ) -> dict[str, dict[str, int]]:
+        """Count values of each facet field over the matching ``slots`` (``mask`` as a mask)."""
         result: dict[str, dict[str, int]] = {}
         for name in fields:
-            values = self.vocabs.facets[name].values
+            vocab = self.vocabs.facets[name]
+            values = vocab.values
             if name in self.single:
-                column = self.single[name][mask]
-                counts = np.bincount(column, minlength=len(values))
+                counts = np.bincount(self.single[name][slots], minlength=len(values))
             else:
-                docs, vals = self.pairs[name]
-                counts = np.bincount(vals[mask[docs]], minlength=len(values))
-            empty = self.vocabs.facets[name].ids.get("")
+                counts = np.bincount(self._multi_values(name, mask, slots), minlength=len(values))
+            empty = vocab.ids.get("")
             if empty is not None:
                 counts[empty] = 0
             chosen = np.flatnonzero(counts >= max(mincount, 1))
@@ -417,14 +445,13 @@ class IndexSnapshot:
 
     def page(
         self,
-        mask: np.ndarray,
+        slots: np.ndarray,
         score: np.ndarray | None,
         sort: tuple[tuple[str, bool], ...],
         start: int,
         rows: int,
     ) -> list[uuid.UUID]:
-        """Return the ids of slots ``start`` … ``start + rows`` of the matches in sort order."""
-        slots = np.flatnonzero(mask)
+        """Return the ids of matches ``start`` … ``start + rows`` (of matching ``slots``) in sort order."""
         wanted = start + rows
         if rows == 0 or start >= slots.size:
             return []

@@ -21,13 +21,14 @@ ROW_FIELDS = (
     "dataset_id", "name", "title_sort", "state", "private", "owner_org_id", "organization",
     "groups", "tags", "res_format", "license_id", "data_category", "data_type", "geo_coverage",
     "high_value_dataset", "created_ts", "modified_ts", "title_tokens", "tags_tokens",
-    "notes_tokens", "other_tokens",
+    "notes_tokens", "other_tokens", "joined_tokens",
 )  # fmt: skip
 COL = {name: i for i, name in enumerate(ROW_FIELDS)}
 SINGLE_FACETS = ("organization", "license_id", "data_category", "data_type", "geo_coverage")
 MULTI_FACETS = ("groups", "tags", "res_format")
-# Field boosts: title > tags > notes > organisation, group and resource names.
-BOOSTS = {"title_tokens": 4.0, "tags_tokens": 2.0, "notes_tokens": 1.0, "other_tokens": 0.5}
+# Field boosts: title > tags > notes > organisation, group and resource names; "joined" holds
+# neighbouring title and tag words written together (see search.text.texts_tokenise).
+BOOSTS = {"title_tokens": 4.0, "tags_tokens": 2.0, "notes_tokens": 1.0, "other_tokens": 0.5, "joined_tokens": 1.5}
 B = 0.75
 
 Row = Sequence[Any]
@@ -73,17 +74,22 @@ class Postings:
     weights: np.ndarray
 
     @classmethod
-    def build(cls, n: int, docs: np.ndarray, term_ids: np.ndarray, weights: np.ndarray) -> Postings:
-        """Sum ``weights`` per (term, document) and group them by term."""
-        if docs.size == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return cls(empty, np.zeros(1, dtype=np.int64), empty.astype(np.int32), empty.astype(np.float32))
-        keys, inverse = np.unique(term_ids * max(n, 1) + docs, return_inverse=True)
-        summed = np.bincount(inverse, weights=weights)
-        terms_all = keys // max(n, 1)
-        terms, starts = np.unique(terms_all, return_index=True)
-        ptr = np.append(starts, keys.size).astype(np.int64)
-        return cls(terms, ptr, (keys % max(n, 1)).astype(np.int32), summed.astype(np.float32))
+    def empty(cls) -> Postings:
+        """Postings of no document."""
+        return cls(np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+    @classmethod
+    def grouped(cls, n: int, keys: np.ndarray, weights: np.ndarray) -> Postings:
+        """Sum ``weights`` over runs of equal sorted ``keys`` (term * n + doc), grouped by term."""
+        if keys.size == 0:
+            return cls.empty()
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        unique = keys[starts]
+        summed = np.add.reduceat(weights, starts)
+        terms_all = unique // n
+        term_starts = np.flatnonzero(np.concatenate(([True], terms_all[1:] != terms_all[:-1])))
+        ptr = np.append(term_starts, unique.size).astype(np.int64)
+        return cls(terms_all[term_starts], ptr, (unique % n).astype(np.int32), summed.astype(np.float32))
 
     def lookup(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Return (documents, weights) of ``term_id``, or None when no document has it."""
@@ -93,19 +99,25 @@ class Postings:
         return self.docs[self.ptr[k] : self.ptr[k + 1]], self.weights[self.ptr[k] : self.ptr[k + 1]]
 
 
-def _split_counts(strings: list[str], sep: str | None) -> tuple[list[str], np.ndarray]:
-    """Flatten separator-joined strings; return the pieces and how many each string had."""
-    counts = np.fromiter(
-        ((s.count(sep) + 1 if sep is not None else len(s.split())) if s else 0 for s in strings),
-        dtype=np.int64,
-        count=len(strings),
-    )
+def _split_counts(strings: list[str], sep: str) -> tuple[list[str], np.ndarray]:
+    """Flatten ``sep``-joined strings; return the pieces and how many each string had."""
+    counts = np.fromiter((s.count(sep) + 1 if s else 0 for s in strings), dtype=np.int64, count=len(strings))
     nonempty = [s for s in strings if s]
-    if sep is None:
-        pieces = " ".join(nonempty).split()
-    else:
-        pieces = sep.join(nonempty).split(sep) if nonempty else []
-    return pieces, counts
+    return (sep.join(nonempty).split(sep) if nonempty else []), counts
+
+
+def _sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``sort(keys)`` and ``argsort(keys)`` for non-negative int64 keys.
+
+    Sorting the keys with their positions packed into the low bits is about twice as fast as
+    ``argsort`` for millions of keys, and gives both results at once.
+    """
+    position_bits = max(int(keys.size - 1).bit_length(), 1)
+    if keys.size == 0 or int(keys.max()).bit_length() + position_bits > 62:
+        order = np.argsort(keys)
+        return keys[order], order
+    packed = np.sort((keys << position_bits) | np.arange(keys.size, dtype=np.int64))
+    return packed >> position_bits, packed & ((1 << position_bits) - 1)
 
 
 @dataclass
@@ -150,24 +162,22 @@ class Segment:
                 vocabs.facets[name].encode(pieces).astype(np.int32),
             )
         occ_docs, occ_terms, lengths = {}, {}, {}
-        for name in BOOSTS:
-            pieces, lengths[name] = _split_counts(col(name), None)
+        for name in BOOSTS:  # token strings are single-space joined by the indexer
+            pieces, lengths[name] = _split_counts(col(name), " ")
             occ_docs[name] = np.repeat(np.arange(n, dtype=np.int64), lengths[name])
             occ_terms[name] = vocabs.terms.encode(pieces)
         if avglen is None:  # averaged over documents that have the field: most have no tags
             avglen = {k: float(v[v > 0].mean()) if (v > 0).any() else 1.0 for k, v in lengths.items()}
         norms = {k: 1.0 - B + B * lengths[k] / avglen[k] for k in BOOSTS}
-        occ_weights = [(boost / norms[k])[occ_docs[k]] for k, boost in BOOSTS.items()]
-        text = Postings.build(
-            n,
-            np.concatenate(list(occ_docs.values())),
-            np.concatenate(list(occ_terms.values())),
-            np.concatenate(occ_weights),
-        )
-        title_docs = occ_docs["title_tokens"]
-        title = Postings.build(
-            n, title_docs, occ_terms["title_tokens"], (1.0 / norms["title_tokens"])[title_docs]
-        )
+        # One sort of every (term, document) occurrence serves both posting lists.
+        keys = np.concatenate([occ_terms[k] * max(n, 1) + occ_docs[k] for k in BOOSTS])
+        weights = np.concatenate([(boost / norms[k])[occ_docs[k]] for k, boost in BOOSTS.items()])
+        title_count = occ_docs["title_tokens"].size
+        keys, order = _sorted(keys)
+        in_title = order < title_count
+        title_weights = (1.0 / norms["title_tokens"])[occ_docs["title_tokens"]][order[in_title]]
+        text = Postings.grouped(max(n, 1), keys, weights[order])
+        title = Postings.grouped(max(n, 1), keys[in_title], title_weights)
         return cls(
             n=n,
             ids=ids,

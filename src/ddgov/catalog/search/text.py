@@ -77,19 +77,30 @@ Texts = tuple[str, tuple[str, ...], str, tuple[str, ...]]
 
 
 def _joined(text: str) -> str:
-    return " ".join(t.replace(" ", "") for t in search_tokens(text))
+    return " ".join(search_tokens(text))
 
 
-def texts_tokenise(texts: Texts) -> tuple[str, str, str, str]:
+def _joined_pairs(tokens: tuple[str, ...]) -> list[str]:
+    return [a + b for a, b in zip(tokens, tokens[1:], strict=False) if is_thai(a) and is_thai(b)]
+
+
+def texts_tokenise(texts: Texts) -> tuple[str, str, str, str, str]:
     """Segment a dataset's (title, tags, notes, other names) into space-joined token strings.
 
+    The fifth string holds each pair of neighbouring Thai words of the title and tags written
+    together: segmentation of a run is sometimes ambiguous ("รายงานการ" may come out as ราย|งานการ),
+    and the joined pairs let a query word that straddles such a boundary still be found.
     Bulk indexing runs this in worker processes, so it takes and returns plain strings and its
     module imports nothing from Django.
     """
     title, tags, notes, others = texts
+    title_tokens = search_tokens(title)
+    tag_tokens = [search_tokens(tag) for tag in tags]
+    pairs = _joined_pairs(title_tokens) + [p for t in tag_tokens for p in _joined_pairs(t)]
     return (
-        _joined(title),
-        " ".join(filter(None, (_joined(tag) for tag in tags))),
+        " ".join(title_tokens),
+        " ".join(t for tokens in tag_tokens for t in tokens),
         _joined(notes),
         " ".join(filter(None, (_joined(other) for other in others))),
+        " ".join(pairs),
     )

@@ -19,7 +19,7 @@ from ddgov.catalog.models import Dataset, Resource
 from ddgov.catalog.search.backends import SearchRequest, search_backend
 from ddgov.catalog.search.engine import Visibility
 from ddgov.catalog.search.query import SearchQueryError, query_parse, sort_parse
-from ddgov.catalog.selectors.datasets import Viewer, _member_agency_ids, datasets_visible
+from ddgov.catalog.selectors.datasets import Viewer, _member_agency_ids
 
 __all__ = ["FACET_FIELDS", "MAX_ROWS", "SearchPage", "SearchQueryError", "dataset_search"]
 
@@ -81,6 +81,19 @@ def _text(name: str, value: Any) -> str:
     return value
 
 
+def _may_see(dataset: Dataset, *, agencies: list[int] | None, include_drafts: bool) -> bool:
+    """Re-check one loaded dataset against the catalog's rule, so a stale index never reveals it.
+
+    The same rule as ``datasets_visible(include_private=True, include_drafts=…)``, applied to rows
+    fetched by primary key: filtering by state in SQL makes SQLite scan the state index instead.
+    """
+    if dataset.state == Dataset.State.ACTIVE and not dataset.private:
+        return True
+    if agencies is not None and dataset.owner_org_id not in agencies:
+        return False
+    return dataset.state == Dataset.State.ACTIVE or (include_drafts and dataset.state == Dataset.State.DRAFT)
+
+
 def dataset_search(  # noqa: PLR0913 - the CKAN parameter set
     *,
     viewer: Viewer,
@@ -129,16 +142,20 @@ def dataset_search(  # noqa: PLR0913 - the CKAN parameter set
     hits = search_backend().search(request)
     datasets: list[Dataset] = []
     if hits.ids:
-        # Load from the database, re-checking visibility: a stale index can never reveal a dataset.
         found = (
-            datasets_visible(viewer=viewer, include_private=True, include_drafts=bool(include_drafts))
-            .filter(pk__in=hits.ids)
+            Dataset.objects.filter(pk__in=hits.ids)
+            .order_by()
+            .select_related("owner_org")
             .prefetch_related(
                 "tags",
                 "groups",
-                Prefetch("resources", queryset=Resource.objects.filter(state=Resource.State.ACTIVE)),
+                Prefetch(
+                    "resources",
+                    # Resource's default ordering joins the dataset table; the position is enough.
+                    queryset=Resource.objects.filter(state=Resource.State.ACTIVE).order_by("position", "created"),
+                ),
             )
         )
-        by_id = {d.pk: d for d in found}
+        by_id = {d.pk: d for d in found if _may_see(d, agencies=agencies, include_drafts=bool(include_drafts))}
         datasets = [by_id[i] for i in hits.ids if i in by_id]
     return SearchPage(count=hits.count, datasets=datasets, facets=hits.facets, sort=sort_text)

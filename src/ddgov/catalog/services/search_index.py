@@ -28,6 +28,7 @@ from ddgov.catalog.search.text import Texts, texts_tokenise, thai_sort_key
 
 # Keep this many recent changes; a process further behind than that reloads its index whole.
 CHANGE_LOG_KEEP = 5000
+CHANGE_LOG_PRUNE_EVERY = 500
 _ALLOCATION_ATTEMPTS = 20
 
 def _datasets(ids: Iterable[uuid.UUID]) -> list[Dataset]:
@@ -59,7 +60,7 @@ def _clean(values: Iterable[str]) -> str:
     return "\n".join(sorted({" ".join(v.split()) for v in values if v and v.strip()}))
 
 
-def _document(dataset: Dataset, tokens: tuple[str, str, str, str]) -> SearchDocument:
+def _document(dataset: Dataset, tokens: tuple[str, str, str, str, str]) -> SearchDocument:
     resources = list(dataset.resources.all())
     return SearchDocument(
         dataset_id=dataset.pk,
@@ -83,6 +84,7 @@ def _document(dataset: Dataset, tokens: tuple[str, str, str, str]) -> SearchDocu
         tags_tokens=tokens[1],
         notes_tokens=tokens[2],
         other_tokens=tokens[3],
+        joined_tokens=tokens[4],
     )
 
 
@@ -100,7 +102,7 @@ def _change_append(*, dataset_id: uuid.UUID | None, write: Callable[[], None]) -
                 generation = (newest or 0) + 1
                 SearchChange.objects.create(generation=generation, token=uuid.uuid4().hex, dataset_id=dataset_id)
                 write()
-                if generation % 500 == 0:
+                if generation % CHANGE_LOG_PRUNE_EVERY == 0:
                     SearchChange.objects.filter(generation__lt=generation - CHANGE_LOG_KEEP).delete()
         except IntegrityError:
             continue

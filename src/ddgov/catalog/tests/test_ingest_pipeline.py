@@ -450,3 +450,22 @@ def test_progress_is_reported_from_zero_to_one(tmp_path):
     ingest(tmp_path, "a,b\n1,2\n", progress=lambda f, m="": seen.append(f))
     assert seen == sorted(seen)
     assert seen[-1] == 1.0
+
+
+def test_a_simple_date_form_in_the_sample_and_other_forms_later(tmp_path):
+    body = "".join(f"{i},17/05/2566,2566-05-17\n" for i in range(25_000))
+    later = "25000, 9 ธ.ค. 67,2023-1-5\n25001,29/02/2563 ,2024-02-29\n"
+    result, target = ingest(tmp_path, "id,reported,iso\n" + body + later)
+    assert result.typed_from == "all rows"
+    assert types(result) == {"id": "integer", "reported": "date", "iso": "date"}
+    assert rows(target)[0] == (1, 0, dt.date(2023, 5, 17), dt.date(2023, 5, 17))
+    assert rows(target)[-2:] == [
+        (25_001, 25_000, dt.date(2024, 12, 9), dt.date(2023, 1, 5)),
+        (25_002, 25_001, dt.date(2020, 2, 29), dt.date(2024, 2, 29)),
+    ]
+
+
+def test_an_impossible_date_keeps_the_column_text(tmp_path):
+    result, target = ingest(tmp_path, "d\n17/05/2566\n31/02/2566\n")
+    assert types(result) == {"d": "string"}
+    assert rows(target)[1] == (2, "31/02/2566")

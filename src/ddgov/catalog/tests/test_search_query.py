@@ -34,9 +34,11 @@ def test_punctuation_and_repetition_marks_are_dropped():
     assert search_tokens("   ") == ()
 
 
-def test_texts_tokenise_returns_space_joined_fields():
-    title, tags, notes, others = texts_tokenise(("ผู้สูงอายุ", ("open data", "ประชากร"), "", ("dga",)))
-    assert (title, tags, notes, others) == ("ผู้สูงอายุ", "open data ประชากร", "", "dga")
+def test_texts_tokenise_returns_space_joined_fields_and_joined_thai_pairs():
+    fields = texts_tokenise(("ผู้สูงอายุรายจังหวัด", ("open data", "ประชากร"), "", ("dga",)))
+    assert fields == (
+        "ผู้สูงอายุ ราย จังหวัด", "open data ประชากร", "", "dga", "ผู้สูงอายุราย รายจังหวัด",
+    )  # fmt: skip
 
 
 def test_thai_sort_key_orders_like_a_dictionary():

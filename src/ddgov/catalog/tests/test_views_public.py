@@ -342,3 +342,15 @@ def test_resource_page_has_no_inline_script_or_style(client: Client, catalog: Ca
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert " style=" not in html
     assert len(ROWS) == 60
+
+
+def test_download_links_on_the_resource_page_work(client: Client, catalog: Catalog) -> None:
+    html = _text(client.get(_resource_url(catalog)))
+    parquet = re.search(r'href="([^"]+\.parquet\?version=1)"', html).group(1)
+    csv = re.search(r'href="([^"]+\.csv\?version=1)"', html).group(1)
+    assert re.search(r'href="[^"]+/original\?version=1"', html)  # the fixture keeps no raw upload
+    for link in (parquet, csv):
+        response = client.get(link)
+        assert response.status_code == 200, link
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert "ตำบล 0".encode() in body

@@ -17,6 +17,7 @@ from pythainlp.corpus import (
     thai_male_names,
     thai_stopwords,
     thai_words,
+    tnc,
 )
 
 # Thai digits map one character to one character, so offsets in the translated text are the
@@ -28,7 +29,7 @@ THAI_LETTER = "\u0e01-\u0e4f"
 
 
 def ascii_digits(text: str) -> str:
-    """Return ``text`` with Thai digits (๐–๙) replaced by ASCII digits, same length."""
+    """Return ``text`` with Thai digits replaced by ASCII digits (same length, same offsets)."""
     return text.translate(_THAI_DIGITS)
 
 
@@ -75,18 +76,31 @@ def dictionary_words() -> frozenset[str]:
 
 
 @cache
-def words_around(word: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Dictionary words that begin with ``word`` and that end with it (longer than it).
+def words_around(word: str) -> tuple[tuple[str, int], ...]:
+    """Dictionary words longer than ``word`` that contain it, with where it sits in them.
 
-    ``นาย`` begins ``นายก`` and ends ``เจ้านาย``; ``คุณ`` begins ``คุณภาพ`` and ends ``ขอบคุณ``. A title
-    inside such a word is not a title, which is what segmentation would say, without building a
-    segmentation dictionary at start-up.
+    ``นาย`` is inside ``นายก``, ``เจ้านาย`` and ``มิถุนายน``; ``คุณ`` inside ``ขอบคุณ``, ``คุณภาพ`` and
+    ``เจ้าคุณ``. A title inside such a word is not a title, which is what segmentation would say,
+    without building a segmentation dictionary at start-up.
     """
-    words = dictionary_words()
-    return (
-        frozenset(w for w in words if w.startswith(word) and len(w) > len(word)),
-        frozenset(w for w in words if w.endswith(word) and len(w) > len(word)),
-    )
+    found: list[tuple[str, int]] = []
+    for w in dictionary_words():
+        if len(w) > len(word):
+            at = w.find(word)
+            while at != -1:
+                found.append((w, at))
+                at = w.find(word, at + 1)
+    return tuple(found)
+
+
+COMMON_WORD_COUNT = 5000
+"""A word seen this often in the Thai National Corpus is a common word, even if it is also a name."""
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Frequent Thai words such as คุณภาพ, ราย, ภาพ, หมอ (PyThaiNLP's TNC frequency list)."""
+    return frozenset(w for w, n in tnc.word_freqs() if n >= COMMON_WORD_COUNT)
 
 
 @cache

@@ -19,10 +19,9 @@ from ddgov.catalog.api.actions.registry import ActionContext, action
 from ddgov.catalog.api.errors import ApiValidationError, AuthorizationError, NotFoundError
 from ddgov.catalog.api.params import as_bool, as_int, as_list, required
 from ddgov.catalog.api.serializers import (
-    datasets_for_output,
     group_dict,
     organization_dict,
-    package_dict,
+    package_dicts,
 )
 from ddgov.catalog.models import Dataset, Group, Tag
 from ddgov.catalog.selectors import datasets_visible, group_get, groups_list, organization_get
@@ -112,8 +111,7 @@ def _org(data: dict[str, Any]) -> Agency:
 
 
 def _datasets(ctx: ActionContext, qs: Any) -> list[dict[str, Any]]:
-    page = datasets_for_output(qs.order_by("name"))[:SHOW_DATASETS_MAX]
-    return [package_dict(ctx.request, d) for d in page]
+    return package_dicts(ctx.request, qs.order_by("name")[:SHOW_DATASETS_MAX])
 
 
 @action("organization_show", side_effect_free=True)

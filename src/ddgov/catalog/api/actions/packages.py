@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from ddgov.catalog import services
@@ -18,10 +17,9 @@ from ddgov.catalog.api.auth import caller_require_user
 from ddgov.catalog.api.errors import ApiValidationError
 from ddgov.catalog.api.params import as_bool, as_int, maybe_json, required
 from ddgov.catalog.api.serializers import (
-    active_resources_prefetch,
-    datasets_for_output,
     package_clean,
     package_dict,
+    package_dicts,
     resource_clean,
 )
 from ddgov.catalog.models import Dataset, Resource
@@ -42,10 +40,8 @@ def _id(data: dict[str, Any]) -> str:
 
 
 def package_get(ctx: ActionContext, name_or_id: str) -> Dataset:
-    """Return the dataset the caller may see, fetched for output (NotFound otherwise)."""
-    dataset = dataset_get_for_viewer(viewer=ctx.caller, name_or_id=name_or_id)
-    prefetch_related_objects([dataset], active_resources_prefetch())
-    return dataset
+    """Return the dataset the caller may see (NotFound otherwise)."""
+    return dataset_get_for_viewer(viewer=ctx.caller, name_or_id=name_or_id)
 
 
 def _resources_payload(data: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -120,8 +116,9 @@ def current_package_list_with_resources(
     limit = as_int(data, "limit", default=LIST_MAX, maximum=LIST_MAX) or LIST_MAX
     offset = as_int(data, "offset", default=0) or 0
     qs = datasets_visible(viewer=ctx.caller, include_private=as_bool(data, "include_private"))
-    page = datasets_for_output(qs.order_by("-metadata_modified", "name"))[offset : offset + limit]
-    return [package_dict(ctx.request, d) for d in page]
+    return package_dicts(
+        ctx.request, qs.order_by("-metadata_modified", "name")[offset : offset + limit]
+    )
 
 
 @action("package_show", side_effect_free=True)

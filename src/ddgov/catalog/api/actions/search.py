@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from ddgov.agencies.models import Agency
 from ddgov.catalog.api.actions.registry import ActionContext, action
 from ddgov.catalog.api.errors import ApiSearchError, ApiSearchQueryError, ApiValidationError
 from ddgov.catalog.api.params import as_bool, as_int, maybe_json
-from ddgov.catalog.api.serializers import active_resources_prefetch, package_dict
+from ddgov.catalog.api.serializers import package_dicts
 from ddgov.catalog.models import Group
 from ddgov.catalog.selectors.search import dataset_search
 from ddgov.catalog.vocab import LICENSES, DataCategory, DataType, GeoCoverage
@@ -119,12 +118,10 @@ def package_search(ctx: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
         raise ApiSearchError(
             _("The search engine is unavailable. / ระบบค้นหาไม่พร้อมใช้งาน") + f" ({exc})"
         ) from exc
-    datasets = list(page.datasets)
-    prefetch_related_objects(datasets, active_resources_prefetch())
     facets = {field: dict(counts) for field, counts in (page.facets or {}).items()}
     return {
         "count": page.count,
-        "results": [package_dict(ctx.request, d) for d in datasets],
+        "results": package_dicts(ctx.request, page.datasets),
         "facets": facets,
         "search_facets": search_facets(facets),
         "sort": page.sort,

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the full-width colon is data (people type it)
 """Thai postal addresses, matched against the geothai gazetteer.
 
 An address starts at a house number (``99/12``, after บ้านเลขที่ / เลขที่ or followed by an address
@@ -22,9 +23,14 @@ _HOUSE = re.compile(r"(?<![\d/\-.])(?<!\d:)(?P<num>\d{1,5}(?:/\d{1,4})?)(?![\d/.
 _ANNOUNCED = re.compile(r"(?:บ้านเลขที่|เลขที่|ที่อยู่|บ้าน|address)\s*[:：]?\s*$", re.IGNORECASE)
 # A number after these words is a moo, soi, floor … number or a quantity, not a house number.
 _NOT_HOUSE = re.compile(
-    r"(?:หมู่ที่|หมู่|ม\.|ซอย|ซ\.|ถนน|ถ\.|แยก|ชั้น|ห้อง|อาคาร|สาย|กม\.|ข้อ|ครั้ง|ที่|เวลา|ประมาณ|"
-    r"จำนวน|รหัส|เลข|โทร|เบอร์|ทะเบียน|[ก-ฮ])[\s.:]*$"
+    r"(?:หมู่ที่|หมู่|ม\.|ซอย|ซ\.|ถนน|ถ\.|แยก|ชั้น|ห้อง|อาคาร|สาย|กม\.|ข้อ|ครั้ง|เวลา|ประมาณ|"
+    r"(?:ครั้ง|วัน|ชุด|ข้อ|คน|ลำดับ|ฉบับ|อันดับ|ชั้น|ต้น|ราย|ประเภท|ระดับ|ขั้น)ที่|"
+    r"จำนวน|รหัส|เลข|โทร|เบอร์|ทะเบียน|[ก-ฮ])[\s.:]*$|-\s*$"
 )
+# A number right after a Thai word is a soi or road number (ราษฎร์บูรณะ 11) unless the word says
+# "at" (ที่, อยู่, ณ).
+_AFTER_WORD = re.compile(rf"[{lexicon.THAI_LETTER}][ \u00a0]*$")
+_AT_WORDS = ("ที่", "อยู่", "ณ", "บ้าน")
 _GAP = re.compile(r"[ \u00a0,:*]*")
 _REMARK = re.compile(r"\(\s*[^()]{0,40}\)")
 _LOCAL_WORDS = re.compile(r"หมู่บ้าน|หมู่ที่|หมู่|ม\.|มบ\.|ซอย|ซ\.|ตรอก|ถนน|ถ\.|อาคาร|คอนโด|ชั้น|ห้อง|แยก")
@@ -85,20 +91,30 @@ def _area_at(norm: str, pos: int) -> int | None:
 def _value_end(norm: str, pos: int) -> int:
     """Return where the value of a soi/road/moo part starting at ``pos`` ends.
 
-    A value is one word and the numbers after it (``สุขุมวิท 11``, ``จันทน์ 28/1``), up to three
+    A value is one word and the numbers after it (``สุขุมวิท 11``, ``จันทน์ 28/1``), up to two
     words (``เรืองรัตน์ เอกชัย 30``), never running into a level word, an area name or a stop mark.
     """
     end = pos
     words = 0
-    for token in _TOKEN.finditer(norm, pos):
-        if token.start() - end > 3 or (end > pos and _GAP.fullmatch(norm, end, token.start()) is None):
+    numbered = False
+    tokens = list(_TOKEN.finditer(norm, pos, min(len(norm), pos + 80)))
+    for i, token in enumerate(tokens):
+        if token.start() - end > 3 or (
+            end > pos and _GAP.fullmatch(norm, end, token.start()) is None
+        ):
             break
         piece = token.group()
-        if _STOP.match(piece) or (end > pos and (_ANY_WORD.match(piece) or _area_at(norm, token.start()))):
+        if _STOP.match(piece) or (
+            end > pos and (_ANY_WORD.match(piece) or _area_at(norm, token.start()))
+        ):
             break
-        if not piece[0].isdigit():
+        if piece[0].isdigit():
+            numbered = True
+        else:
             words += 1
-            if words > 3:
+            # After a number, another word only if a number follows it (ปุณณวิถี 45 สุขุมวิท 101).
+            follows = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+            if words > 2 or (numbered and not follows[:1].isdigit()):
                 break
         stop = _STOP.search(piece)
         end = token.start() + (stop.start() if stop else len(piece))
@@ -151,12 +167,13 @@ def address_detect(*, text: str, norm: str) -> list[Finding]:
             continue
         before = norm[max(0, house.start() - 15) : house.start()]
         announced = bool(_ANNOUNCED.search(before))
-        if not announced and _NOT_HOUSE.search(before):
+        after_word = _AFTER_WORD.search(before) and not before.rstrip().endswith(_AT_WORDS)
+        if not announced and (_NOT_HOUSE.search(before) or after_word):
             continue
-        last_area, last_part, areas, parts = _walk(norm, house.end())
+        last_area, _last_part, areas, parts = _walk(norm, house.end())
         if last_area is not None and (announced or parts or areas >= 2):
             score = 0.9 if areas >= 2 else 0.75
-            findings.append(Finding(ADDRESS, house.start(), last_area, text[house.start() : last_area], score))
-        elif announced and last_part is not None:
-            findings.append(Finding(ADDRESS, house.start(), last_part, text[house.start() : last_part], 0.5))
+            findings.append(
+                Finding(ADDRESS, house.start(), last_area, text[house.start() : last_area], score)
+            )
     return findings

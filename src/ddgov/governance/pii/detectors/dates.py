@@ -1,5 +1,6 @@
-"""Dates of birth: a date (Thai or English month names, พ.ศ./ค.ศ. years, numeric, Thai digits) that
-follows a birth word (เกิด, วันเกิด, วัน/เดือน/ปีเกิด, DOB, born, date of birth).
+"""Dates of birth: a date right after a birth word (เกิด, วันเกิด, วัน/เดือน/ปีเกิด, DOB, born).
+
+Dates are written with Thai or English month names, พ.ศ./ค.ศ. years, numerically, in Thai digits.
 
 A date without a birth word (the day a complaint was filed, an appointment) is not personal data
 by itself and is not reported. The span is the date alone, not the birth word.
@@ -80,5 +81,7 @@ def date_of_birth_detect(*, text: str, norm: str) -> list[Finding]:
         before = norm[max(0, m.start() - 30) : m.start()]
         context = BIRTH_WORDS.search(before)
         if context and _plausible(m, context.group()):
-            findings.append(Finding(DATE_OF_BIRTH, m.start(), m.end(), text[m.start() : m.end()], 0.9))
+            findings.append(
+                Finding(DATE_OF_BIRTH, m.start(), m.end(), text[m.start() : m.end()], 0.9)
+            )
     return findings

@@ -14,7 +14,7 @@ SCORE_CHECKSUM = 0.99
 
 
 def citizen_id_valid(digits: str) -> bool:
-    """Return whether 13 ASCII ``digits`` are a citizen ID (first digit 1–8, check digit right)."""
+    """Return whether 13 ASCII ``digits`` are a citizen ID (first digit 1 to 8, check digit right)."""
     return (
         len(digits) == 13
         and digits.isdigit()

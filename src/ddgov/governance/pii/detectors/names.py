@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Thai digits and the full-width colon are data
 """Thai personal names: a title (นาย, นางสาว, ด.ช., พ.ต.อ., คุณ …), the given name, the family name.
 
 Thai is written without spaces between words but with one between the given and the family name,
@@ -27,12 +28,67 @@ from functools import cache
 from ddgov.governance.pii import lexicon
 from ddgov.governance.pii.types import PERSON, Finding
 
-_RANKS = (
-    "พล.ต.อ. พล.ต.ท. พล.ต.ต. พ.ต.อ. พ.ต.ท. พ.ต.ต. ร.ต.อ. ร.ต.ท. ร.ต.ต. ด.ต. จ.ส.ต. ส.ต.อ. ส.ต.ท. ส.ต.ต. "
-    "พล.อ. พล.ท. พล.ต. พ.อ. พ.ท. พ.ต. ร.อ. ร.ท. ร.ต. จ.ส.อ. จ.ส.ท. จ.ส.ต. ส.อ. ส.ท. ส.ต. "
-    "พล.ร.อ. พล.ร.ท. พล.ร.ต. น.อ. น.ท. น.ต. พล.อ.อ. พล.อ.ท. พล.อ.ต. ว่าที่ร.ต. ว่าที่ ร.ต. "
-    "ศ.ดร. รศ.ดร. ผศ.ดร. ศ. รศ. ผศ. ดร. นพ. พญ. ทพ. ทพญ. ภก. ภญ. น.ส. ด.ช. ด.ญ. ม.ร.ว. ม.ล."
-).split()
+_RANKS = [
+    "พล.ต.อ.",
+    "พล.ต.ท.",
+    "พล.ต.ต.",
+    "พ.ต.อ.",
+    "พ.ต.ท.",
+    "พ.ต.ต.",
+    "ร.ต.อ.",
+    "ร.ต.ท.",
+    "ร.ต.ต.",
+    "ด.ต.",
+    "จ.ส.ต.",
+    "ส.ต.อ.",
+    "ส.ต.ท.",
+    "ส.ต.ต.",
+    "พล.อ.",
+    "พล.ท.",
+    "พล.ต.",
+    "พ.อ.",
+    "พ.ท.",
+    "พ.ต.",
+    "ร.อ.",
+    "ร.ท.",
+    "ร.ต.",
+    "จ.ส.อ.",
+    "จ.ส.ท.",
+    "จ.ส.ต.",
+    "ส.อ.",
+    "ส.ท.",
+    "ส.ต.",
+    "พล.ร.อ.",
+    "พล.ร.ท.",
+    "พล.ร.ต.",
+    "น.อ.",
+    "น.ท.",
+    "น.ต.",
+    "พล.อ.อ.",
+    "พล.อ.ท.",
+    "พล.อ.ต.",
+    "ว่าที่ร.ต.",
+    "ว่าที่",
+    "ร.ต.",
+    "ศ.ดร.",
+    "รศ.ดร.",
+    "ผศ.ดร.",
+    "ศ.",
+    "รศ.",
+    "ผศ.",
+    "ดร.",
+    "นพ.",
+    "พญ.",
+    "ทพ.",
+    "ทพญ.",
+    "ภก.",
+    "ภญ.",
+    "น.ส.",
+    "ด.ช.",
+    "ด.ญ.",
+    "ม.ร.ว.",
+    "ม.ล.",
+]
 _WORD_TITLES = (
     "นางสาว",
     "นาง",
@@ -103,14 +159,29 @@ _NOT_FAMILY = frozenset(
         "บัญชี",
         "ราษฎร",
         "ร้อง",
+        "ติดต่อ",
+        "ขับ",
+        "จอด",
+        "ขอบคุณ",
+        "โทรศัพท์",
     }
 )
 # Occupations and kin people are called by after คุณ; not given names.
-_NOT_GIVEN = frozenset({"หมอ", "ครู", "พยาบาล", "แม่", "พ่อ", "ป้า", "ลุง", "น้า", "อา", "ยาย", "ตา", "ปู่", "ย่า"})
+_NOT_GIVEN = frozenset(
+    {"หมอ", "ครู", "พยาบาล", "แม่", "พ่อ", "ป้า", "ลุง", "น้า", "อา", "ยาย", "ตา", "ปู่", "ย่า"}
+)
 # A phone number right after "given family" (how complaints are signed).
-_SIGNATURE_TAIL = re.compile(r"[ \u00a0]*(?:\(?(?:โทร\.?|เบอร์|tel\.?)\s*:?\s*)?\+?[0-9๐-๙]")
+_SIGNATURE_TAIL = re.compile(
+    r"[ \u00a0]*(?:\(?(?:โทร\.?|เบอร์|tel\.?)\s*:?\s*)?\+?[0-9๐-๙][0-9๐-๙\- ]{6}"
+)
+_LONGEST_FAMILY = 16
+_LONGEST_GIVEN = 14
+# A name begins with a consonant or a leading vowel, never with a following vowel or tone mark.
+_STARTS_SYLLABLE = re.compile("[ก-ฮเแโใไ]")
 _THAI_RUN = re.compile(rf"[{lexicon.THAI_LETTER}]+")
-_EN_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \u00a0]+[A-Z][a-zA-Z'\-]+(?:[ \u00a0]+[A-Z][a-zA-Z'\-]+){0,2}")
+_EN_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \u00a0]+[A-Z][^\W\d_]+(?:[ \u00a0]+[A-Z][^\W\d_'\-]+){0,2}"
+)
 
 
 @cache
@@ -120,15 +191,15 @@ def _title_pattern() -> re.Pattern[str]:
 
 def _title_stands_alone(text: str, start: int, title: str) -> bool:
     """Return whether ``title`` at ``start`` is a word of its own, not part of a longer word."""
+    if title.count(".") >= 2:
+        return True
     if title.endswith(".") or " " in title:
         return start == 0 or not text[start - 1].isalpha() or text[start - 1] in "ฯ"
-    begins, ends = lexicon.words_around(title)
-    end = start + len(title)
-    for word in ends:
-        lo = end - len(word)
-        if lo >= 0 and text[lo:end] == word:
+    for word, at in lexicon.words_around(title):
+        lo = start - at
+        if lo >= 0 and text.startswith(word, lo):
             return False
-    return not any(text.startswith(word, start) for word in begins)
+    return True
 
 
 def _family_name(text: str, pos: int) -> int | None:
@@ -137,12 +208,13 @@ def _family_name(text: str, pos: int) -> int | None:
     if run is None or len(run.group()) < 2:
         return None
     word = run.group()
+    if len(word) > _LONGEST_FAMILY:
+        return None
     known = lexicon.family_names().longest_at(text, pos)
     if known == word:
         return run.end()
-    for stop in _NOT_FAMILY | lexicon.stopwords():
-        if word.startswith(stop) and len(stop) >= 2:
-            return None
+    if _starts_with_any(word, _NOT_FAMILY | lexicon.stopwords()):
+        return None
     if word in lexicon.dictionary_words() and len(word) <= 4:
         return None
     return run.end()
@@ -157,15 +229,27 @@ def _after_given(text: str, end: int) -> int:
     return end
 
 
-def _starts_with_any(word: str, prefixes: frozenset[str]) -> bool:
-    return any(word.startswith(p) for p in prefixes if len(p) >= 2)
+def _first_word(word: str) -> str:
+    """The longest dictionary word ``word`` begins with (maximal matching), or its first letter."""
+    words = lexicon.dictionary_words()
+    for length in range(min(len(word), 20), 1, -1):
+        if word[:length] in words:
+            return word[:length]
+    return word[:1]
 
 
-def _given_name(text: str, name_start: int, run: re.Match[str], *, alone: bool, weak: bool) -> tuple[int, float] | None:
+def _starts_with_any(word: str, firsts: frozenset[str]) -> bool:
+    """Whether the first word of ``word`` (by maximal matching) is one of ``firsts``."""
+    return _first_word(word) in firsts or any(word.startswith(f) for f in _NOT_FAMILY)
+
+
+def _given_name(  # noqa: PLR0911 - one early return per rule, in the order the docstring gives
+    text: str, name_start: int, run: re.Match[str], *, alone: bool, weak: bool, glued: bool
+) -> tuple[int, float] | None:
     """Return (end, score) of the given name after a title, or None if no name follows."""
     word = run.group()
     known = lexicon.first_names().longest_at(text, name_start)
-    if known in _NOT_GIVEN:
+    if known in _NOT_GIVEN or (weak and known in lexicon.common_words()):
         known = None
     if known == word:
         return run.end(), 0.9
@@ -173,10 +257,24 @@ def _given_name(text: str, name_start: int, run: re.Match[str], *, alone: bool, 
         rest = word[len(known) :]
         if rest in lexicon.family_names() and len(rest) >= 3:
             return run.end(), 0.9
-        if _starts_with_any(rest, _NOT_FAMILY | lexicon.stopwords()):
+        if _starts_with_any(rest, _NOT_FAMILY | lexicon.stopwords()) and not glued:
             return name_start + len(known), 0.85
-    if not alone or weak or len(word) < 2 or _starts_with_any(word, _NOT_FAMILY):
+    if not alone or len(word) < 2 or _starts_with_any(word, _NOT_FAMILY | lexicon.stopwords()):
         return None
+    if not _STARTS_SYLLABLE.match(word) or glued or len(word) > _LONGEST_GIVEN:
+        return None
+    if weak:
+        # คุณ + a name the corpora do not know: only with a family name after it.
+        family = lexicon.family_names().longest_at(text, run.end() + 1)
+        if (
+            word in lexicon.dictionary_words()
+            or text[run.end() : run.end() + 1] != " "
+            or family is None
+        ):
+            return None
+        if _family_name(text, run.end() + 1) != run.end() + 1 + len(family):
+            return None
+        return run.end(), 0.6
     return run.end(), 0.75
 
 
@@ -189,13 +287,19 @@ def _titled(text: str) -> list[Finding]:
         if run is None:
             continue
         weak = title in _WEAK_TITLES
+        glued = m.start() > 0 and text[m.start() - 1].isalpha() and title.count(".") < 2
         given = _given_name(
-            text, name_start, run, alone=_title_stands_alone(text, m.start(), title), weak=weak
+            text,
+            name_start,
+            run,
+            alone=_title_stands_alone(text, m.start(), title),
+            weak=weak,
+            glued=glued,
         )
         if given is None:
             continue
         given_end, score = given
-        if weak and given_end - name_start < 3:
+        if weak and (given_end - name_start < 2 or not _title_stands_alone(text, m.start(), title)):
             continue
         end = _after_given(text, given_end)
         if end == given_end and score < 0.9 and run.group() in lexicon.dictionary_words():
@@ -214,12 +318,12 @@ def _untitled(text: str, taken: list[Finding]) -> list[Finding]:
         context = _NAME_CONTEXT.search(text[max(0, run.start() - 20) : run.start()])
         if given not in lexicon.first_names() and not context:
             continue
-        if given in _NOT_GIVEN or len(given) < 2:
+        if given in _NOT_GIVEN or len(given) < 3 or given in lexicon.common_words():
             continue
-        if context and given not in lexicon.first_names() and given in lexicon.dictionary_words():
+        if given not in lexicon.first_names():
             continue
         end = _after_given(text, run.end())
-        if context and (given in lexicon.first_names() or end > run.end()):
+        if context:
             findings.append(Finding(PERSON, run.start(), end, text[run.start() : end], 0.7))
             continue
         if end == run.end():
@@ -233,9 +337,11 @@ def _untitled(text: str, taken: list[Finding]) -> list[Finding]:
     return findings
 
 
-def person_detect(*, text: str, norm: str) -> list[Finding]:
+def person_detect(*, text: str, norm: str) -> list[Finding]:  # noqa: ARG001 - one signature for all detectors
     """Find personal names in ``text``."""
     findings = _titled(text)
     findings += _untitled(text, findings)
-    findings += [Finding(PERSON, m.start(), m.end(), m.group(), 0.85) for m in _EN_NAME.finditer(text)]
+    findings += [
+        Finding(PERSON, m.start(), m.end(), m.group(), 0.85) for m in _EN_NAME.finditer(text)
+    ]
     return sorted(findings, key=lambda f: (f.start, -f.end))

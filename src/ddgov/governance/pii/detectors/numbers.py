@@ -36,10 +36,15 @@ class Window:
 def digit_chunks(norm: str) -> Iterator[list[tuple[int, int]]]:
     """Yield each chunk of ``norm`` (ASCII digits) as its groups' (start, end) offsets."""
     for chunk in _CHUNK.finditer(norm):
-        yield [(g.start() + chunk.start(), g.end() + chunk.start()) for g in _GROUP.finditer(chunk.group())]
+        yield [
+            (g.start() + chunk.start(), g.end() + chunk.start())
+            for g in _GROUP.finditer(chunk.group())
+        ]
 
 
-def windows(norm: str, groups: list[tuple[int, int]], sizes: range | tuple[int, ...]) -> Iterator[Window]:
+def windows(
+    norm: str, groups: list[tuple[int, int]], sizes: range | tuple[int, ...]
+) -> Iterator[Window]:
     """Yield the windows of ``groups`` whose digit count is in ``sizes``, leftmost and shortest first."""
     for i in range(len(groups)):
         digits = ""
@@ -54,7 +59,9 @@ def windows(norm: str, groups: list[tuple[int, int]], sizes: range | tuple[int, 
                 yield Window(groups[i][0], end, digits, tuple(lengths))
 
 
-def nearest_keyword(norm: str, start: int, patterns: dict[str, re.Pattern[str]], reach: int = 40) -> str | None:
+def nearest_keyword(
+    norm: str, start: int, patterns: dict[str, re.Pattern[str]], reach: int = 40
+) -> str | None:
     """Return which keyword class appears nearest before ``start`` (within ``reach`` characters).
 
     ``patterns`` maps a class name (``"bank"``, ``"phone"`` …) to a compiled pattern; the class whose

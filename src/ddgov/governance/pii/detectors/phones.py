@@ -18,7 +18,10 @@ PHONE_WORDS = re.compile(
     r"โทรศัพท์|โทร\.?|เบอร์|มือถือ|หมายเลข|ติดต่อ|tel\.?|phone|mobile|call|line|ไลน์|แฟกซ์|fax",
     re.IGNORECASE,
 )
-_MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+_MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 
 def phone_number_valid(digits: str) -> str | None:
@@ -46,7 +49,11 @@ def phone_windows(norm: str) -> list[tuple[Window, str]]:
             kind = phone_number_valid(window.digits)
             if kind is None or any(window.start < w.end and w.start < window.end for w, _ in found):
                 continue
-            if window.digits.startswith("66") and window.start > 0 and norm[window.start - 1] == "+":
+            if (
+                window.digits.startswith("66")
+                and window.start > 0
+                and norm[window.start - 1] == "+"
+            ):
                 window = Window(window.start - 1, window.end, window.digits, window.groups)  # noqa: PLW2901
             found.append((window, kind))
     return found
@@ -60,5 +67,7 @@ def phone_detect(*, text: str, norm: str) -> list[Finding]:
         score = 0.95 if kind == "mobile" else 0.85
         if context:
             score = 0.99
-        findings.append(Finding(PHONE, window.start, window.end, text[window.start : window.end], score))
+        findings.append(
+            Finding(PHONE, window.start, window.end, text[window.start : window.end], score)
+        )
     return findings

@@ -15,10 +15,32 @@ from functools import cache
 from ddgov.governance.pii import lexicon
 from ddgov.governance.pii.types import VEHICLE_PLATE, Finding
 
-PLATE_WORDS = re.compile(r"ทะเบียน[\s:]*$|ป้าย[\s:]*$|plate|license|licence|รถ\S{0,12}\s?$", re.IGNORECASE)
+PLATE_WORDS = re.compile(
+    r"ทะเบียน[\s:]*$|ป้าย[\s:]*$|plate|license|licence|รถ\S{0,12}\s?$", re.IGNORECASE
+)
 # Units and words that look like plate letters when a number follows.
 _NOT_PLATES = frozenset(
-    {"คน", "รถ", "กม", "ซม", "มม", "กก", "ชม", "นม", "ผม", "จน", "ตน", "บน", "ยก", "ลบ", "ผล", "งบ", "ขบ", "คบ"}
+    {
+        "คน",
+        "รถ",
+        "กม",
+        "ซม",
+        "มม",
+        "กก",
+        "ชม",
+        "นม",
+        "ผม",
+        "จน",
+        "ตน",
+        "บน",
+        "ยก",
+        "ลบ",
+        "ผล",
+        "งบ",
+        "ขบ",
+        "คบ",
+    }
+    | {"มค", "กพ", "มีค", "เมย", "พค", "มิย", "กค", "สค", "กย", "ตค", "พย", "ธค", "พศ", "คศ"}
 )
 
 
@@ -56,6 +78,15 @@ def plate_detect(*, text: str, norm: str) -> list[Finding]:
             context = PLATE_WORDS.search(norm[max(0, m.start() - 20) : m.start()]) is not None
             context = context or pattern is _glued_pattern()
             if m.groupdict().get("trunk") and not (context or province):
+                continue
+            registration = pattern is _glued_pattern() or re.search(
+                r"ทะเบียน[\s:]*$", norm[max(0, m.start() - 12) : m.start()]
+            )
+            wordlike = (letters in _NOT_PLATES or letters in lexicon.dictionary_words()) and not (
+                m.group("pre") and len(num) >= 3
+            )
+            year_like = len(num) == 4 and 2400 <= int(num) <= 2600
+            if (len(letters) == 1 or wordlike or year_like) and not (registration or province):
                 continue
             if context or province:
                 score = 0.95
