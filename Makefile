@@ -41,6 +41,7 @@ run: $(VENV)/.synced
 	@$(BIN)/ddgov demo accounts
 	@echo
 	@echo "ddgov is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@$(BIN)/ddgov worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn ddgov.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile - --graceful-timeout 5
 
