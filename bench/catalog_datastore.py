@@ -319,7 +319,11 @@ def child() -> None:
                 "bare": _percentiles([t for v in base.values() for t in v]),
                 "uncached": _percentiles(uncached),
                 "shapes": {
-                    s: {"ddgov": _percentiles(ours[s]), "bare": _percentiles(base[s])}
+                    s: {
+                        "ddgov": _percentiles(ours[s]),
+                        "bare": _percentiles(base[s]),
+                        **({"loose": _percentiles(loose[s])} if loose[s] else {}),
+                    }
                     for s in SHAPES
                 },
                 "sandbox": sandbox,

@@ -410,5 +410,7 @@ def test_a_date_can_be_set_and_cleared(client, steward, token):
     payload = dataset_clean_data(owner_org=steward.agency.code, last_updated_date="2024-02-29")
     pkg = call(client, "package_create", payload, token).json()["result"]
     assert pkg["last_updated_date"] == "2024-02-29"
-    cleared = call(client, "package_patch", {"id": pkg["id"], "last_updated_date": None}, token).json()["result"]
+    cleared = call(
+        client, "package_patch", {"id": pkg["id"], "last_updated_date": None}, token
+    ).json()["result"]
     assert cleared["last_updated_date"] is None

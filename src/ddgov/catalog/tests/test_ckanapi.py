@@ -155,11 +155,14 @@ def test_ckanapi_raises_its_exceptions_from_our_error_types(ckan, live_server, s
     with pytest.raises(ckanapi.NotFound):
         ckan.action.package_show(id="no-such-dataset")
 
-    anonymous = ckanapi.RemoteCKAN(live_server.url)
-    with pytest.raises(ckanapi.NotAuthorized):
+    # Close every client's session: a kept-alive connection would outlive the live server.
+    with ckanapi.RemoteCKAN(live_server.url) as anonymous, pytest.raises(ckanapi.NotAuthorized):
         anonymous.action.package_create(**dataset_clean_data(owner_org=steward.agency.code))
-    with pytest.raises(ckanapi.NotAuthorized):
-        ckanapi.RemoteCKAN(live_server.url, apikey="ddg_wrong").action.package_list()
+    with (
+        ckanapi.RemoteCKAN(live_server.url, apikey="ddg_wrong") as wrong,
+        pytest.raises(ckanapi.NotAuthorized),
+    ):
+        wrong.action.package_list()
 
     other = MembershipFactory(role=Role.DATA_STEWARD).agency
     with pytest.raises(ckanapi.NotAuthorized):
