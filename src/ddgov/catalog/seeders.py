@@ -3,7 +3,8 @@
 The datasets come from ``settings.SHARED_DATA_DIR/opendata`` (population by subdistrict, budget
 bills, land use, EV charging stations, Bangkok district statistics, vehicle registrations and
 exports, data.go.th's own 2016 catalog), each with full Thai GD-Catalog metadata, owned by the
-agency that publishes it, and ingested into the lake right away (not by the worker).
+agency that publishes it, and ingested into the lake right away: the seeder runs the queued
+ingest jobs itself, in this process, instead of leaving them to ``ddgov worker``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.conf import settings
 from ddgov.agencies.models import Agency
 from ddgov.catalog.models import Group, ResourceVersion
 from ddgov.catalog.services.datasets import dataset_create, resource_create
-from ddgov.catalog.services.ingest import resource_version_create, resource_version_ingest
 from ddgov.catalog.vocab import FOCUS_AREAS
 from ddgov.core.seeding import SeedContext, seeder
+from ddgov.jobs.services import job_run
 
 
 @seeder("catalog_groups")
@@ -289,12 +290,15 @@ def seed_datasets(ctx: SeedContext) -> int:
         written += 1
         for path, name, description in files:
             resource = resource_create(
-                actor=None, dataset=dataset, data={"name": name, "description": description}
+                actor=None,
+                dataset=dataset,
+                data={"name": name, "description": description},
+                upload=path,
+                filename=path.name,
             )
-            version = resource_version_create(
-                actor=None, resource=resource, upload=path, filename=path.name, enqueue=False
-            )
-            version = resource_version_ingest(version_id=version.pk)
+            while job_run() is not None:  # ingest now, in this process: nothing left for a worker
+                pass
+            version = resource.versions.get()
             if version.status != ResourceVersion.Status.SUCCEEDED:
                 sys.stderr.write(f"  catalog_datasets: {path.name}: {version.message}\n")
             written += 2

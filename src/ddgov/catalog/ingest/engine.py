@@ -94,19 +94,25 @@ def run(
     worker = threading.Thread(target=work, name="ddgov-ingest-sql", daemon=True)
     worker.start()
     last = -1.0
-    while True:
-        worker.join(POLL_SECONDS)
-        if not worker.is_alive():
-            break
-        try:
-            percent = float(con.query_progress())
-        except duckdb.Error:
-            percent = -1.0
-        if percent >= 0:
-            fraction = low + (high - low) * min(percent, 100.0) / 100.0
-            if fraction - last >= 0.005:
-                progress(fraction, message)
-                last = fraction
+    try:
+        while True:
+            worker.join(POLL_SECONDS)
+            if not worker.is_alive():
+                break
+            try:
+                percent = float(con.query_progress())
+            except duckdb.Error:
+                percent = -1.0
+            if percent >= 0:
+                fraction = low + (high - low) * min(percent, 100.0) / 100.0
+                if fraction - last >= 0.005:
+                    progress(fraction, message)
+                    last = fraction
+    except BaseException:
+        # The callback failed (or we were interrupted): stop DuckDB before handing the error on.
+        con.interrupt()
+        worker.join()
+        raise
     if "error" in outcome:
         raise outcome["error"]
     progress(high, message)

@@ -46,14 +46,22 @@ class ColumnPlan:
 
     @property
     def native(self) -> bool:
-        """Whether DuckDB's CSV reader may parse it straight to DOUBLE (the fast path)."""
-        return (
-            self.type in {"integer", "number", "year"}
-            and self.unit is None
-            and not self.thai_digits
-            and not self.leading_zero
-            and self.invalid != "null"
-        )
+        """Whether DuckDB's CSV reader may parse it itself (the fast path): see ``native_type``."""
+        return self.native_type is not None
+
+    @property
+    def native_type(self) -> str | None:
+        """DOUBLE for plain numbers and years, BOOLEAN for true/false columns, else None.
+
+        Integers are read as DOUBLE and checked to be whole: DuckDB's reader would round "1.5".
+        """
+        if self.invalid == "null" or self.thai_digits or self.leading_zero or self.unit is not None:
+            return None
+        if self.type in {"integer", "number", "year"}:
+            return "DOUBLE"
+        if self.type == "boolean" and self.tidy and self.stats.get("bool_words") == 0:
+            return "BOOLEAN"
+        return None
 
     @property
     def format(self) -> str | None:
@@ -91,9 +99,11 @@ _LEVEL3 = {
     "q": "ddgov_dt_norm(p{i})",
     "un": "ddgov_number(u{i}.n)",
     "ui": "ddgov_integer(u{i}.n)",
+    "yd": "TRY_CAST(sd{i}[3] AS INTEGER)",
+    "yh": "TRY_CAST(sh{i}[1] AS INTEGER)",
 }
-_DEPENDS = {"i": "nt", "n": "nt", "q": "p", "un": "u", "ui": "u"}
-ALL_DERIVED = frozenset({*_LEVEL2, *_LEVEL3} - {"sd", "sh"})
+_DEPENDS = {"i": "nt", "n": "nt", "q": "p", "un": "u", "ui": "u", "yd": "sd", "yh": "sh"}
+ALL_DERIVED = frozenset({*_LEVEL2, *_LEVEL3} - {"sd", "sh", "yd", "yh"})
 
 
 _NEEDS: dict[str, set[str]] = {
@@ -116,7 +126,7 @@ _TYPED = {
 def needs(plan: ColumnPlan) -> set[str]:
     """The intermediate values the typed value of ``plan`` reads."""
     if plan.type == "date" and plan.form:
-        return {"sd" if plan.form == "dmy4" else "sh"}
+        return {"yd"} if plan.form == "dmy4" else {"yh"}
     if plan.type in {"integer", "number"} and plan.unit is not None:
         return {"u", "ui" if plan.type == "integer" else "un"}
     return set(_NEEDS.get(plan.type, ()))
@@ -161,6 +171,7 @@ PROFILE: tuple[tuple[str, str], ...] = (
         "any_value(t) FILTER (WHERE t IS NOT NULL AND ddgov_date_of(q, 'auto', 'dmy') IS NULL)",
     ),
     ("html", "count(*) FILTER (WHERE ddgov_has_entities(r))"),
+    ("bool_words", "count(*) FILTER (WHERE t IS NOT NULL AND lower(t) NOT IN ('true', 'false'))"),
     (
         "untidy",
         "count(*) FILTER (WHERE r IS NOT NULL AND NOT ddgov_is_nullstr(r) AND r IS DISTINCT FROM t)",
@@ -183,9 +194,9 @@ def typed_value(plan: ColumnPlan) -> str:
     """
     i = plan.index
     if plan.type == "date" and plan.form == "dmy4":
-        return f"ddgov_date_dmy4(t{i}, sd{i}, {sql_literal(plan.mode)}, {sql_literal(plan.order)})"
+        return f"ddgov_date_dmy4(sd{i}, yd{i}, {sql_literal(plan.mode)}, {sql_literal(plan.order)})"
     if plan.type == "date" and plan.form == "iso":
-        return f"ddgov_date_iso(t{i}, sh{i}, {sql_literal(plan.mode)})"
+        return f"ddgov_date_iso(sh{i}, yh{i}, {sql_literal(plan.mode)})"
     if plan.type in _TYPED:
         return _TYPED[plan.type].format(
             i=i, mode=sql_literal(plan.mode), order=sql_literal(plan.order)
@@ -203,14 +214,15 @@ def typed_value(plan: ColumnPlan) -> str:
 def layered(
     source: str,
     first: list[str],
-    derived: dict[int, set[str]],
+    derived: dict[int, set[str]] | dict[str, set[str]],
     *,
     limit: int | None = None,
 ) -> str:
     """Wrap ``source`` in projections adding each column's intermediate values.
 
     ``first`` are the innermost expressions (``c0 AS r0``, ``ddgov_t(c0) AS t0``…); ``derived``
-    names, per column index, the level-2/3 values wanted (their dependencies are added).
+    names, per column index (``""`` for the unpivoted profile), the level-2/3 values wanted
+    (their dependencies are added).
     """
     level2: list[str] = []
     level3: list[str] = []

@@ -84,7 +84,7 @@ class _Source:
         """DuckDB's CSV reader parsing plain numeric columns itself (the fast path), or None."""
         if self.csv is None or not any(p.native for p in plans):
             return None
-        types = {f"c{p.index}": ("DOUBLE" if p.native else "VARCHAR") for p in plans}
+        types = {f"c{p.index}": p.native_type or "VARCHAR" for p in plans}
         return _read_csv(self.csv, types, fast=True)
 
 
@@ -113,7 +113,10 @@ class _Reporter:
         self.progress(fraction, message)
 
     def span(self, low: float, high: float) -> Progress:
-        return lambda f, m="": self(low + (high - low) * f, m)
+        def scaled(fraction: float, message: str = "") -> None:
+            self(low + (high - low) * fraction, message)
+
+        return scaled
 
 
 def ingest_file(
@@ -357,8 +360,8 @@ def _profile(
 
 
 def _sample_rows(width: int) -> int:
-    """Rows in the inference sample: about 200,000 cells, between 2,000 and SAMPLE_ROWS rows."""
-    return max(2_000, min(SAMPLE_ROWS, 200_000 // max(1, width)))
+    """Rows in the inference sample: about 100,000 cells, between 2,000 and SAMPLE_ROWS rows."""
+    return max(2_000, min(SAMPLE_ROWS, 100_000 // max(1, width)))
 
 
 def _check_forced(plans: list[ColumnPlan]) -> None:
@@ -387,10 +390,12 @@ def _final_expr(plan: ColumnPlan, *, native: bool) -> str:
     if native and plan.native:
         r = f"r{i}"
         bad = f"error('ddgov-bad-value|' || {label} || '|' || CAST({r} AS VARCHAR))"
+        if plan.type == "boolean":
+            return r
         if plan.type == "number":
             value = f"CASE WHEN isfinite({r}) THEN {r} END"
         else:
-            exact = f"isfinite({r}) AND {r} = trunc({r}) AND abs({r}) < 9007199254740992"
+            exact = f"{r} = trunc({r}) AND abs({r}) < 9007199254740992"  # NaN and inf fail
             value = f"CASE WHEN {exact} THEN CAST({r} AS BIGINT) END"
             if plan.type == "year":
                 value = f"ddgov_year({value}, {sql_literal(plan.mode)})"

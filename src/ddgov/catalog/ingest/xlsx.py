@@ -83,7 +83,7 @@ def _open_workbook(path: Path) -> Any:
     import openpyxl  # noqa: PLC0415
     from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415
 
-    class _ValuesReader(ExcelReader):  # type: ignore[misc]
+    class _ValuesReader(ExcelReader):
         def read(self) -> None:
             self.read_manifest()
             self.read_strings()

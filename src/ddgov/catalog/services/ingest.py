@@ -138,13 +138,12 @@ def _next_number(resource: Resource) -> int:
 
 
 def resource_version_create(
-    *, actor: User | None, resource: Resource, upload: Any, filename: str, enqueue: bool = True
+    *, actor: User | None, resource: Resource, upload: Any, filename: str
 ) -> ResourceVersion:
     """Keep the upload as the resource's next version and queue its ingestion.
 
     Called inside the caller's transaction: if that rolls back, the stored file is removed too.
-    A 0-byte upload is refused before anything is written. ``enqueue=False`` (demo seeding)
-    queues no job: the caller runs ``resource_version_ingest`` itself.
+    A 0-byte upload is refused before anything is written.
     """
     name = filename or str(getattr(upload, "name", "") or "") or "upload"
     work, sha256, size = _stream_to_lake(upload)
@@ -171,8 +170,7 @@ def resource_version_create(
                 created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
             )
             _audit_version(version, actor=actor, action="resource_version.create")
-            if enqueue:
-                job_enqueue(kind=JOB_KIND, payload={"version_id": version.pk})
+            job_enqueue(kind=JOB_KIND, payload={"version_id": version.pk})
     finally:
         work.unlink(missing_ok=True)
     return version

@@ -469,3 +469,33 @@ def test_an_impossible_date_keeps_the_column_text(tmp_path):
     result, target = ingest(tmp_path, "d\n17/05/2566\n31/02/2566\n")
     assert types(result) == {"d": "string"}
     assert rows(target)[1] == (2, "31/02/2566")
+
+
+def test_a_failing_progress_callback_stops_the_ingest(tmp_path):
+    class StopError(Exception):
+        pass
+
+    def progress(fraction, message=""):
+        if fraction > 0.3:
+            raise StopError
+
+    with pytest.raises(StopError):
+        ingest(tmp_path, "a,b\n" + "".join(f"{i},x\n" for i in range(50_000)), progress=progress)
+    assert [p for p in (tmp_path / "out").iterdir() if p.name.startswith("ingest-")] == []
+
+
+def test_the_command_reports_the_code_and_reason(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    source = tmp_path / "rag.csv"
+    source.write_text("a,b\n1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"\[ragged\] Line 2"):
+        call_command("catalog", "ingest", str(source))
+
+
+def test_excel_unicode_text_utf16_tab_separated(tmp_path):
+    text = "จังหวัด\tจำนวน\r\nเชียงใหม่\t1,200\r\nน่าน\t35\r\n"
+    result, target = ingest(tmp_path, text.encode("utf-16"), "export.txt")
+    assert result.encoding == "utf-16"
+    assert result.table_schema["x_ddgov"]["delimiter"] == "\t"
+    assert rows(target) == [(1, "เชียงใหม่", 1200), (2, "น่าน", 35)]

@@ -119,15 +119,16 @@ CREATE OR REPLACE MACRO ddgov_datetime_of(q, mode, ord) AS
                    ELSE ddgov_ymd(q.ys, q.m_dmy, q.d_dmy, mode) END AS TIMESTAMP)
          + to_microseconds(CAST(round(coalesce(q.tod, 0) * 1000000) AS BIGINT)) END;
 -- The two commonest forms ("17/05/2566", "2023-05-17"), parsed from the cell split once (``s``)
--- when a whole column uses one of them: much cheaper than the general expression.
-CREATE OR REPLACE MACRO ddgov_date_dmy4(t, s, mode, ord) AS
-    CASE WHEN regexp_full_match(t, '\d{1,2}/\d{1,2}/\d{4}') THEN
-         try(make_date(ddgov_year(CAST(s[3] AS INTEGER), mode),
-                       CAST(s[CASE WHEN ord = 'mdy' THEN 1 ELSE 2 END] AS INTEGER),
-                       CAST(s[CASE WHEN ord = 'mdy' THEN 2 ELSE 1 END] AS INTEGER))) END;
-CREATE OR REPLACE MACRO ddgov_date_iso(t, s, mode) AS
-    CASE WHEN regexp_full_match(t, '\d{4}-\d{2}-\d{2}') THEN
-         try(make_date(ddgov_year(CAST(s[1] AS INTEGER), mode), CAST(s[2] AS INTEGER), CAST(s[3] AS INTEGER))) END;
+-- and its year number (``y``) when a whole column uses one of them: much cheaper than the
+-- general expression. Anything else in the cell makes a part fail to be a number (NULL).
+CREATE OR REPLACE MACRO ddgov_date_dmy4(s, y, mode, ord) AS
+    CASE WHEN len(s) = 3 AND strlen(s[3]) = 4 AND strlen(s[1]) <= 2 AND strlen(s[2]) <= 2 THEN
+         try(make_date(ddgov_year(y, mode),
+                       TRY_CAST(s[CASE WHEN ord = 'mdy' THEN 1 ELSE 2 END] AS UTINYINT),
+                       TRY_CAST(s[CASE WHEN ord = 'mdy' THEN 2 ELSE 1 END] AS UTINYINT))) END;
+CREATE OR REPLACE MACRO ddgov_date_iso(s, y, mode) AS
+    CASE WHEN len(s) = 3 AND strlen(s[1]) = 4 AND strlen(s[2]) = 2 AND strlen(s[3]) = 2 THEN
+         try(make_date(ddgov_year(y, mode), TRY_CAST(s[2] AS UTINYINT), TRY_CAST(s[3] AS UTINYINT))) END;
 -- Whether the value is written in the Buddhist era (a four-digit year >= 2400 or two digits).
 CREATE OR REPLACE MACRO ddgov_dt_is_be(q) AS length(q.ys) = 2 OR TRY_CAST(q.ys AS INTEGER) >= 2400;
 
