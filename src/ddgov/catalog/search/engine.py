@@ -35,7 +35,6 @@ from ddgov.catalog.search.query import (
     MatchNone,
     Node,
     Not,
-    Or,
     Range,
     Term,
     Text,
@@ -57,7 +56,7 @@ K1 = 1.2
 # search users of thai_gdc know), at this fraction of an exact match's weight.
 PARTIAL_WEIGHT = 0.5
 PARTIAL_MIN_LENGTH = 3
-PARTIAL_MAX_TERMS = 256
+PARTIAL_MAX_TERMS = 2000
 # A delta larger than this (documents) is folded into a fresh base by a full reload.
 DELTA_LIMIT_MIN = 2000
 DELTA_LIMIT_FRACTION = 0.1
@@ -82,19 +81,32 @@ class Hits:
 
 
 class _Expansions:
-    """Finds indexed words containing a query word, over the vocabulary joined into one string."""
+    """Finds indexed words containing a query word, over the vocabulary joined into one string.
 
-    def __init__(self, values: list[str]) -> None:
-        self.size = len(values)
-        self.joined = "\n".join(values[: self.size])
-        self.starts = []
-        offset = 0
-        for value in values[: self.size]:
-            self.starts.append(offset)
-            offset += len(value) + 1
+    The vocabulary only grows, so new words are appended rather than everything rejoined.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.joined = ""
+        self.starts: list[int] = []
         self.cache: dict[str, list[int]] = {}
 
+    def extend(self, values: list[str]) -> None:
+        """Take in the words added to ``values`` since the last call."""
+        new = values[self.size :]
+        if not new:
+            return
+        offset = len(self.joined)
+        for value in new:
+            self.starts.append(offset)
+            offset += len(value) + 1
+        self.joined += "\n".join(new) + "\n"
+        self.size += len(new)
+        self.cache = {}
+
     def containing(self, word: str) -> list[int]:
+        """Ids of the words that contain ``word`` (itself included), at most PARTIAL_MAX_TERMS."""
         found = self.cache.get(word)
         if found is None:
             found = []
@@ -126,14 +138,20 @@ class IndexSnapshot:
         parts = [self.base] + ([self.delta] if self.delta is not None else [])
         offset = self.base.n
         self.n = sum(p.n for p in parts)
-        self.alive = np.concatenate([self.base_alive] + [np.ones(p.n, dtype=bool) for p in parts[1:]])
+        self.alive = np.concatenate(
+            [self.base_alive] + [np.ones(p.n, dtype=bool) for p in parts[1:]]
+        )
         self.alive_count = int(self.alive.sum())
         self.ids = [i for p in parts for i in p.ids]
 
         def cat(get: Callable[[Segment], np.ndarray]) -> np.ndarray:
             return np.concatenate([get(p) for p in parts])
 
-        self.draft, self.private, self.org = cat(lambda p: p.draft), cat(lambda p: p.private), cat(lambda p: p.org)
+        self.draft, self.private, self.org = (
+            cat(lambda p: p.draft),
+            cat(lambda p: p.private),
+            cat(lambda p: p.org),
+        )
         self.hvd, self.uid = cat(lambda p: p.hvd), cat(lambda p: p.uid)
         self.created, self.modified = cat(lambda p: p.created), cat(lambda p: p.modified)
         self.single = {f: np.concatenate([p.single[f] for p in parts]) for f in SINGLE_FACETS}
@@ -153,7 +171,9 @@ class IndexSnapshot:
         base = Segment.build(rows, vocabs)
         return cls(generation, token, vocabs, base, np.ones(base.n, dtype=bool))
 
-    def with_changes(self, generation: int, token: str, changed: dict[uuid.UUID, Row | None]) -> IndexSnapshot:
+    def with_changes(
+        self, generation: int, token: str, changed: dict[uuid.UUID, Row | None]
+    ) -> IndexSnapshot:
         """Return a new snapshot where ``changed`` documents (None: removed) replace the old ones."""
         base_alive = self.base_alive.copy()
         delta_rows = dict(self.delta_rows)
@@ -165,8 +185,14 @@ class IndexSnapshot:
                 delta_rows.pop(dataset_id, None)
             else:
                 delta_rows[dataset_id] = row
-        delta = Segment.build(list(delta_rows.values()), self.vocabs, self.base.avglen) if delta_rows else None
-        return IndexSnapshot(generation, token, self.vocabs, self.base, base_alive, delta_rows, delta)
+        delta = (
+            Segment.build(list(delta_rows.values()), self.vocabs, self.base.avglen)
+            if delta_rows
+            else None
+        )
+        return IndexSnapshot(
+            generation, token, self.vocabs, self.base, base_alive, delta_rows, delta
+        )
 
     @property
     def delta_size(self) -> int:
@@ -174,10 +200,10 @@ class IndexSnapshot:
         return len(self.delta_rows)
 
     # -- lazily built look-ups -------------------------------------------------------------------
-    @cached_property
+    @property
     def base_slots(self) -> dict[uuid.UUID, int]:
-        """Base slot of each dataset id."""
-        return {dataset_id: slot for slot, dataset_id in enumerate(self.base.ids)}
+        """Base slot of each dataset id (built once per base, shared by its snapshots)."""
+        return self.base.slots
 
     @cached_property
     def slots(self) -> dict[uuid.UUID, int]:
@@ -209,7 +235,9 @@ class IndexSnapshot:
     @cached_property
     def title_rank(self) -> np.ndarray:
         """Position of each slot in Thai dictionary order of titles."""
-        return self._rank(self.base.title_keys + (self.delta.title_keys if self.delta is not None else []))
+        return self._rank(
+            self.base.title_keys + (self.delta.title_keys if self.delta is not None else [])
+        )
 
     def facet_value_rank(self, name: str) -> np.ndarray:
         """Alphabetical position of every value of facet ``name`` (for tie-breaking counts)."""
@@ -221,12 +249,13 @@ class IndexSnapshot:
 
     @property
     def expansions(self) -> _Expansions:
-        """Substring finder over the known words, shared until new words arrive."""
-        values = self.vocabs.terms.values
-        finder: _Expansions | None = getattr(self.vocabs, "expansions", None)
-        if finder is None or finder.size != len(values):
-            finder = _Expansions(values)
-            self.vocabs.expansions = finder  # type: ignore[attr-defined]
+        """Substring finder over the known words, shared by the snapshots of one vocabulary."""
+        with _expansions_lock:
+            finder: _Expansions | None = getattr(self.vocabs, "expansions", None)
+            if finder is None:
+                finder = _Expansions()
+                self.vocabs.expansions = finder  # type: ignore[attr-defined]
+            finder.extend(self.vocabs.terms.values)
         return finder
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -252,7 +281,9 @@ class IndexSnapshot:
         if is_thai(token) and len(token) >= PARTIAL_MIN_LENGTH:
             for other in self.expansions.containing(token):
                 if other != term_id:
-                    partial.extend((d, w * PARTIAL_WEIGHT) for d, w in self.postings(field_name, other))
+                    partial.extend(
+                        (d, w * PARTIAL_WEIGHT) for d, w in self.postings(field_name, other)
+                    )
         pieces = exact + partial
         if not pieces:
             return None
@@ -290,7 +321,10 @@ class IndexSnapshot:
         if value == "*":
             return np.array([i for i, v in enumerate(vocab.values) if v], dtype=np.int64)
         if "*" in value or "?" in value:
-            return np.array([i for i, v in enumerate(vocab.values) if fnmatch.fnmatchcase(v, value)], dtype=np.int64)
+            return np.array(
+                [i for i, v in enumerate(vocab.values) if fnmatch.fnmatchcase(v, value)],
+                dtype=np.int64,
+            )
         found = vocab.ids.get(value)
         return np.array([found] if found is not None else [], dtype=np.int64)
 
@@ -318,7 +352,9 @@ class IndexSnapshot:
                 return self.alive.copy()
             if "*" in value or "?" in value:
                 names = self.names
-                return self._slot_mask([s for s in range(self.n) if fnmatch.fnmatchcase(names[s], value)])
+                return self._slot_mask(
+                    [s for s in range(self.n) if fnmatch.fnmatchcase(names[s], value)]
+                )
             slot = self.name_slots.get(value)
             return self._slot_mask([] if slot is None else [slot])
         if name == "id":
@@ -328,12 +364,28 @@ class IndexSnapshot:
                 slot = None
             return self._slot_mask([] if slot is None else [slot])
         if name == "owner_org":
-            return self.org == int(value) if value.isdigit() else self._value_mask("organization", value)
+            return (
+                self.org == int(value)
+                if value.isdigit()
+                else self._value_mask("organization", value)
+            )
         if name in {"high_value_dataset", "private"}:
             column = self.hvd if name == "high_value_dataset" else self.private
-            return column.copy() if value == "true" else ~column if value == "false" else self.alive.copy()
+            return (
+                column.copy()
+                if value == "true"
+                else ~column
+                if value == "false"
+                else self.alive.copy()
+            )
         if name == "state":
-            return ~self.draft if value == "active" else self.draft.copy() if value == "draft" else self._slot_mask([])
+            return (
+                ~self.draft
+                if value == "active"
+                else self.draft.copy()
+                if value == "draft"
+                else self._slot_mask([])
+            )
         return self._slot_mask([])
 
     def _range(self, node: Range) -> np.ndarray:
@@ -345,7 +397,9 @@ class IndexSnapshot:
             mask &= column <= node.high if node.include_high else column < node.high
         return mask
 
-    def evaluate(self, node: Node, *, scoring: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    def evaluate(  # noqa: PLR0911 - one return per kind of node
+        self, node: Node, *, scoring: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Return the matching-slot mask of ``node`` and, when scoring, the BM25F scores."""
         if isinstance(node, MatchAll):
             return np.ones(self.n, dtype=bool), None
@@ -396,7 +450,10 @@ class IndexSnapshot:
     @cached_property
     def pair_ptr(self) -> dict[str, np.ndarray]:
         """Per multi-valued facet, where each slot's values start in its (slot-ordered) pairs."""
-        return {name: np.searchsorted(docs, np.arange(self.n + 1)) for name, (docs, _vals) in self.pairs.items()}
+        return {
+            name: np.searchsorted(docs, np.arange(self.n + 1))
+            for name, (docs, _vals) in self.pairs.items()
+        }
 
     def _multi_values(self, name: str, mask: np.ndarray, slots: np.ndarray) -> np.ndarray:
         docs, vals = self.pairs[name]
@@ -406,10 +463,18 @@ class IndexSnapshot:
         starts = ptr[slots]
         lengths = ptr[slots + 1] - starts
         ends = np.cumsum(lengths)
-        return vals[np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if ends.size else 0)]
+        return vals[
+            np.repeat(starts - (ends - lengths), lengths)
+            + np.arange(int(ends[-1]) if ends.size else 0)
+        ]
 
     def facet_counts(
-        self, mask: np.ndarray, slots: np.ndarray, fields: tuple[str, ...], limit: int, mincount: int
+        self,
+        mask: np.ndarray,
+        slots: np.ndarray,
+        fields: tuple[str, ...],
+        limit: int,
+        mincount: int,
     ) -> dict[str, dict[str, int]]:
         """Count values of each facet field over the matching ``slots`` (``mask`` as a mask)."""
         result: dict[str, dict[str, int]] = {}
@@ -430,7 +495,9 @@ class IndexSnapshot:
             result[name] = {values[i]: int(counts[i]) for i in chosen[order].tolist()}
         return result
 
-    def _sort_key(self, name: str, descending: bool, score: np.ndarray | None, slots: np.ndarray) -> np.ndarray:
+    def _sort_key(
+        self, name: str, *, descending: bool, score: np.ndarray | None, slots: np.ndarray
+    ) -> np.ndarray:
         if name == "score":
             key = score[slots] if score is not None else np.zeros(slots.size)
         elif name == "metadata_modified":
@@ -457,12 +524,14 @@ class IndexSnapshot:
             return []
         keys = [(f, d) for f, d in sort if f != "score" or score is not None]
         if keys:
-            first = self._sort_key(keys[0][0], keys[0][1], score, slots)
+            first = self._sort_key(keys[0][0], descending=keys[0][1], score=score, slots=slots)
             if slots.size > wanted:
                 cut = np.partition(first, wanted - 1)[wanted - 1]
                 keep = first <= cut
                 slots, first = slots[keep], first[keep]
-            columns = [first] + [self._sort_key(f, d, score, slots) for f, d in keys[1:]]
+            columns = [first] + [
+                self._sort_key(f, descending=d, score=score, slots=slots) for f, d in keys[1:]
+            ]
         else:
             columns = []
         order = np.lexsort([self.uid[slots], *reversed(columns)])[start:wanted]
@@ -471,16 +540,23 @@ class IndexSnapshot:
 
 # -- the per-process cache -----------------------------------------------------------------------
 _lock = threading.Lock()
+_expansions_lock = threading.Lock()
 _snapshots: dict[tuple[str, ...], IndexSnapshot] = {}
 
 
 def _database_key() -> tuple[str, ...]:
     settings = connection.settings_dict
-    return (connection.alias, str(settings.get("NAME")), str(settings.get("HOST")), str(settings.get("PORT")))
+    return (
+        connection.alias,
+        str(settings.get("NAME")),
+        str(settings.get("HOST")),
+        str(settings.get("PORT")),
+    )
 
 
 def _rows(dataset_ids: list[uuid.UUID] | None = None) -> list[Row]:
-    documents = SearchDocument.objects.order_by()
+    # In key order, so every process that loads the same documents numbers words the same way.
+    documents = SearchDocument.objects.order_by("dataset_id")
     if dataset_ids is not None:
         documents = documents.filter(dataset_id__in=dataset_ids)
     return list(documents.values_list(*ROW_FIELDS))
@@ -494,6 +570,8 @@ def _latest() -> tuple[int, str]:
 def _changes_since(current: IndexSnapshot) -> dict[uuid.UUID, Row | None] | None:
     """Documents changed after ``current``, or None when only a full reload is correct."""
     limit = max(DELTA_LIMIT_MIN, int(current.base.n * DELTA_LIMIT_FRACTION)) - current.delta_size
+    if limit <= 0:
+        return None
     log = list(
         SearchChange.objects.filter(generation__gte=current.generation)
         .order_by("generation")
@@ -501,8 +579,8 @@ def _changes_since(current: IndexSnapshot) -> dict[uuid.UUID, Row | None] | None
     )
     if not log or log[0][:2] != (current.generation, current.token) or len(log) > limit:
         return None
-    changed_ids = [dataset_id for _gen, _token, dataset_id in log[1:]]
-    if any(dataset_id is None for dataset_id in changed_ids):
+    changed_ids = [dataset_id for _gen, _token, dataset_id in log[1:] if dataset_id is not None]
+    if len(changed_ids) < len(log) - 1:  # a bulk rebuild happened
         return None
     changed: dict[uuid.UUID, Row | None] = dict.fromkeys(changed_ids)
     for row in _rows(list(changed)):
@@ -522,7 +600,11 @@ def index_snapshot() -> IndexSnapshot:
         latest = _latest()
         if current is not None and (current.generation, current.token) == latest:
             return current
-        changed = _changes_since(current) if current is not None and latest[0] > current.generation else None
+        changed = (
+            _changes_since(current)
+            if current is not None and latest[0] > current.generation
+            else None
+        )
         if current is not None and changed is not None:
             fresh = current.with_changes(latest[0], latest[1], changed)
         else:

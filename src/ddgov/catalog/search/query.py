@@ -135,9 +135,18 @@ def _error(message_en: str, message_th: str) -> SearchQueryError:
 
 
 _FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_NOW_RE = re.compile(r"^NOW((?:[+-]\d+(?:YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?))*)(/(?:DAY|HOUR))?$")
+_NOW_RE = re.compile(
+    r"^NOW((?:[+-]\d+(?:YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?))*)(/(?:DAY|HOUR))?$"
+)
 _MATH_RE = re.compile(r"([+-])(\d+)([A-Z]+?)S?(?=[+-]|$)")
-_UNIT_SECONDS = {"YEAR": 365 * 86400, "MONTH": 30 * 86400, "DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}
+_UNIT_SECONDS = {
+    "YEAR": 365 * 86400,
+    "MONTH": 30 * 86400,
+    "DAY": 86400,
+    "HOUR": 3600,
+    "MINUTE": 60,
+    "SECOND": 1,
+}
 _STOP_CHARS = ' \t\r\n()"'
 
 
@@ -222,7 +231,10 @@ class _Parser:
             return MatchAll()
         node = self._or_expr(None)
         if not self._at_end():
-            raise _error(f"Unexpected {self.s[self.i]!r} in the query", f"พบ {self.s[self.i]!r} ในคำค้นที่ไม่คาดไว้")
+            raise _error(
+                f"Unexpected {self.s[self.i]!r} in the query",
+                f"พบ {self.s[self.i]!r} ในคำค้นที่ไม่คาดไว้",
+            )
         return node
 
     def _or_expr(self, field: str | None) -> Node:
@@ -249,7 +261,9 @@ class _Parser:
         if bare:
             for text_field in dict.fromkeys(b.field for b in bare):
                 words = _words(tuple(w for b in bare if b.field == text_field for w in b.words))
-                items.append(Text(words, text_field, min_should_match(len(words))) if words else MatchNone())
+                items.append(
+                    Text(words, text_field, min_should_match(len(words))) if words else MatchNone()
+                )
         if not items:
             raise _error("An operator has nothing to combine", "ตัวดำเนินการไม่มีเงื่อนไขให้รวม")
         return items[0] if len(items) == 1 else And(tuple(items))
@@ -260,7 +274,9 @@ class _Parser:
             words = _words(item.words)
             if not words:
                 return MatchNone()
-            return Text(words, item.field, len(words) if require_all else min_should_match(len(words)))
+            return Text(
+                words, item.field, len(words) if require_all else min_should_match(len(words))
+            )
         return item
 
     def _unary(self, field: str | None) -> Node | _Bare:
@@ -290,7 +306,9 @@ class _Parser:
             raise _error("A closing parenthesis has no opening one", "มีวงเล็บปิดโดยไม่มีวงเล็บเปิด")
         if char == '"':
             return self._value(field or "text", self._read_quoted(), quoted=True)
-        if self.s.startswith("*:*", self.i) and (self.i + 3 >= len(self.s) or self.s[self.i + 3] in _STOP_CHARS):
+        if self.s.startswith("*:*", self.i) and (
+            self.i + 3 >= len(self.s) or self.s[self.i + 3] in _STOP_CHARS
+        ):
             self.i += 3
             return MatchAll()
         if field is None:
@@ -314,7 +332,9 @@ class _Parser:
         if char in "[{":
             return self._range(name)
         if name in RANGE_FIELDS:
-            if self.s.startswith("*", self.i) and (self.i + 1 >= len(self.s) or self.s[self.i + 1] in _STOP_CHARS):
+            if self.s.startswith("*", self.i) and (
+                self.i + 1 >= len(self.s) or self.s[self.i + 1] in _STOP_CHARS
+            ):
                 self.i += 1
                 return MatchAll()
             raise _error(
@@ -340,7 +360,9 @@ class _Parser:
                 f"ค้นหาแบบช่วงได้เฉพาะ {', '.join(sorted(RANGE_FIELDS))}",
             )
         include_low = self.s[self.i] == "["
-        end = min((p for p in (self.s.find("]", self.i), self.s.find("}", self.i)) if p != -1), default=-1)
+        end = min(
+            (p for p in (self.s.find("]", self.i), self.s.find("}", self.i)) if p != -1), default=-1
+        )
         if end == -1:
             raise _error("A range is not closed with ] or }", "ช่วงไม่ได้ปิดด้วย ] หรือ }")
         body = self.s[self.i + 1 : end].split()
@@ -350,7 +372,9 @@ class _Parser:
         self.i = end + 1
         return Range(name, parse_time(body[0]), parse_time(body[2]), include_low, include_high)
 
-    def _value(self, field: str, value: str, *, quoted: bool) -> Node | _Bare:
+    def _value(  # noqa: PLR0911 - one return per kind of field
+        self, field: str, value: str, *, quoted: bool
+    ) -> Node | _Bare:
         if field in TEXT_FIELDS:
             text_field = TEXT_FIELDS[field]
             if value == "*" and not quoted:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,13 @@ SINGLE_FACETS = ("organization", "license_id", "data_category", "data_type", "ge
 MULTI_FACETS = ("groups", "tags", "res_format")
 # Field boosts: title > tags > notes > organisation, group and resource names; "joined" holds
 # neighbouring title and tag words written together (see search.text.texts_tokenise).
-BOOSTS = {"title_tokens": 4.0, "tags_tokens": 2.0, "notes_tokens": 1.0, "other_tokens": 0.5, "joined_tokens": 1.5}
+BOOSTS = {
+    "title_tokens": 4.0,
+    "tags_tokens": 2.0,
+    "notes_tokens": 1.0,
+    "other_tokens": 0.5,
+    "joined_tokens": 1.5,
+}
 B = 0.75
 
 Row = Sequence[Any]
@@ -61,7 +68,9 @@ class Vocabs:
     """Every vocabulary of an index: words, and the values of each facet field."""
 
     terms: Vocab = field(default_factory=Vocab)
-    facets: dict[str, Vocab] = field(default_factory=lambda: {f: Vocab() for f in (*SINGLE_FACETS, *MULTI_FACETS)})
+    facets: dict[str, Vocab] = field(
+        default_factory=lambda: {f: Vocab() for f in (*SINGLE_FACETS, *MULTI_FACETS)}
+    )
 
 
 @dataclass
@@ -76,7 +85,12 @@ class Postings:
     @classmethod
     def empty(cls) -> Postings:
         """Postings of no document."""
-        return cls(np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros(1, np.int64),
+            np.zeros(0, np.int32),
+            np.zeros(0, np.float32),
+        )
 
     @classmethod
     def grouped(cls, n: int, keys: np.ndarray, weights: np.ndarray) -> Postings:
@@ -89,7 +103,9 @@ class Postings:
         terms_all = unique // n
         term_starts = np.flatnonzero(np.concatenate(([True], terms_all[1:] != terms_all[:-1])))
         ptr = np.append(term_starts, unique.size).astype(np.int64)
-        return cls(terms_all[term_starts], ptr, (unique % n).astype(np.int32), summed.astype(np.float32))
+        return cls(
+            terms_all[term_starts], ptr, (unique % n).astype(np.int32), summed.astype(np.float32)
+        )
 
     def lookup(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Return (documents, weights) of ``term_id``, or None when no document has it."""
@@ -101,7 +117,9 @@ class Postings:
 
 def _split_counts(strings: list[str], sep: str) -> tuple[list[str], np.ndarray]:
     """Flatten ``sep``-joined strings; return the pieces and how many each string had."""
-    counts = np.fromiter((s.count(sep) + 1 if s else 0 for s in strings), dtype=np.int64, count=len(strings))
+    counts = np.fromiter(
+        (s.count(sep) + 1 if s else 0 for s in strings), dtype=np.int64, count=len(strings)
+    )
     nonempty = [s for s in strings if s]
     return (sep.join(nonempty).split(sep) if nonempty else []), counts
 
@@ -141,8 +159,15 @@ class Segment:
     title: Postings
     avglen: dict[str, float]
 
+    @cached_property
+    def slots(self) -> dict[uuid.UUID, int]:
+        """Slot of each dataset id."""
+        return {dataset_id: slot for slot, dataset_id in enumerate(self.ids)}
+
     @classmethod
-    def build(cls, rows: list[Row], vocabs: Vocabs, avglen: dict[str, float] | None = None) -> Segment:
+    def build(
+        cls, rows: list[Row], vocabs: Vocabs, avglen: dict[str, float] | None = None
+    ) -> Segment:
         """Build the columns of ``rows``; ``avglen`` (from the base segment) fixes length norms."""
         n = len(rows)
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in ROW_FIELDS]
@@ -167,7 +192,9 @@ class Segment:
             occ_docs[name] = np.repeat(np.arange(n, dtype=np.int64), lengths[name])
             occ_terms[name] = vocabs.terms.encode(pieces)
         if avglen is None:  # averaged over documents that have the field: most have no tags
-            avglen = {k: float(v[v > 0].mean()) if (v > 0).any() else 1.0 for k, v in lengths.items()}
+            avglen = {
+                k: float(v[v > 0].mean()) if (v > 0).any() else 1.0 for k, v in lengths.items()
+            }
         norms = {k: 1.0 - B + B * lengths[k] / avglen[k] for k in BOOSTS}
         # One sort of every (term, document) occurrence serves both posting lists.
         keys = np.concatenate([occ_terms[k] * max(n, 1) + occ_docs[k] for k in BOOSTS])

@@ -9,6 +9,7 @@ stray tone-mark repetitions are folded, and pieces without a letter or digit are
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -36,8 +37,8 @@ def _normalise(piece: str) -> list[str]:
     tokens: list[str] = []
     for part in unicodedata.normalize("NFC", piece).translate(THAI_DIGITS).lower().split():
         if is_thai(part):
-            part = _REPEATED_MARKS.sub(r"\1", _THAI_EDGE_PUNCT.sub("", part))
-            tokens.extend([part] if part else [])
+            word = _REPEATED_MARKS.sub(r"\1", _THAI_EDGE_PUNCT.sub("", part))
+            tokens.extend([word] if word else [])
         else:
             tokens.extend(_LATIN_PIECES.findall(part))
     return tokens
@@ -81,7 +82,7 @@ def _joined(text: str) -> str:
 
 
 def _joined_pairs(tokens: tuple[str, ...]) -> list[str]:
-    return [a + b for a, b in zip(tokens, tokens[1:], strict=False) if is_thai(a) and is_thai(b)]
+    return [a + b for a, b in itertools.pairwise(tokens) if is_thai(a) and is_thai(b)]
 
 
 def texts_tokenise(texts: Texts) -> tuple[str, str, str, str, str]:

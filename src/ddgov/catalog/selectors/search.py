@@ -50,7 +50,12 @@ def _integer(name: str, value: Any, *, low: int, high: int | None = None) -> int
         number = int(value)
     except (TypeError, ValueError):
         number = None
-    if number is None or isinstance(value, float) or number < low or (high is not None and number > high):
+    if (
+        number is None
+        or isinstance(value, float)
+        or number < low
+        or (high is not None and number > high)
+    ):
         bound = f"{low}..{high}" if high is not None else f">= {low}"
         msg = f"{name} must be a whole number {bound} / {name} ต้องเป็นจำนวนเต็ม {bound}"
         raise SearchQueryError(msg)
@@ -91,10 +96,12 @@ def _may_see(dataset: Dataset, *, agencies: list[int] | None, include_drafts: bo
         return True
     if agencies is not None and dataset.owner_org_id not in agencies:
         return False
-    return dataset.state == Dataset.State.ACTIVE or (include_drafts and dataset.state == Dataset.State.DRAFT)
+    return dataset.state == Dataset.State.ACTIVE or (
+        include_drafts and dataset.state == Dataset.State.DRAFT
+    )
 
 
-def dataset_search(  # noqa: PLR0913 - the CKAN parameter set
+def dataset_search(
     *,
     viewer: Viewer,
     q: str | None = "*:*",
@@ -152,10 +159,16 @@ def dataset_search(  # noqa: PLR0913 - the CKAN parameter set
                 Prefetch(
                     "resources",
                     # Resource's default ordering joins the dataset table; the position is enough.
-                    queryset=Resource.objects.filter(state=Resource.State.ACTIVE).order_by("position", "created"),
+                    queryset=Resource.objects.filter(state=Resource.State.ACTIVE).order_by(
+                        "position", "created"
+                    ),
                 ),
             )
         )
-        by_id = {d.pk: d for d in found if _may_see(d, agencies=agencies, include_drafts=bool(include_drafts))}
+        by_id = {
+            d.pk: d
+            for d in found
+            if _may_see(d, agencies=agencies, include_drafts=bool(include_drafts))
+        }
         datasets = [by_id[i] for i in hits.ids if i in by_id]
     return SearchPage(count=hits.count, datasets=datasets, facets=hits.facets, sort=sort_text)

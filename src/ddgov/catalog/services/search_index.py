@@ -31,6 +31,7 @@ CHANGE_LOG_KEEP = 5000
 CHANGE_LOG_PRUNE_EVERY = 500
 _ALLOCATION_ATTEMPTS = 20
 
+
 def _datasets(ids: Iterable[uuid.UUID]) -> list[Dataset]:
     return list(
         Dataset.objects.filter(pk__in=list(ids))
@@ -98,12 +99,20 @@ def _change_append(*, dataset_id: uuid.UUID | None, write: Callable[[], None]) -
     for _attempt in range(_ALLOCATION_ATTEMPTS):
         try:
             with transaction.atomic():
-                newest = SearchChange.objects.order_by("-generation").values_list("generation", flat=True).first()
+                newest = (
+                    SearchChange.objects.order_by("-generation")
+                    .values_list("generation", flat=True)
+                    .first()
+                )
                 generation = (newest or 0) + 1
-                SearchChange.objects.create(generation=generation, token=uuid.uuid4().hex, dataset_id=dataset_id)
+                SearchChange.objects.create(
+                    generation=generation, token=uuid.uuid4().hex, dataset_id=dataset_id
+                )
                 write()
                 if generation % CHANGE_LOG_PRUNE_EVERY == 0:
-                    SearchChange.objects.filter(generation__lt=generation - CHANGE_LOG_KEEP).delete()
+                    SearchChange.objects.filter(
+                        generation__lt=generation - CHANGE_LOG_KEEP
+                    ).delete()
         except IntegrityError:
             continue
         return generation
@@ -151,7 +160,11 @@ def dataset_index_bulk(
         for start in range(0, len(ids), batch_size):
             batch = _datasets(ids[start : start + batch_size])
             texts = [_texts(d) for d in batch]
-            tokens = pool.map(texts_tokenise, texts, chunksize=50) if pool else map(texts_tokenise, texts)
+            tokens = (
+                pool.map(texts_tokenise, texts, chunksize=50)
+                if pool
+                else map(texts_tokenise, texts)
+            )
             documents = [_document(d, t) for d, t in zip(batch, tokens, strict=True)]
             with transaction.atomic():
                 SearchDocument.objects.filter(dataset_id__in=[d.pk for d in batch]).delete()

@@ -8,7 +8,12 @@ from ddgov.catalog.models import Dataset
 from ddgov.catalog.selectors.search import SearchQueryError, dataset_search
 from ddgov.catalog.services import dataset_create
 from ddgov.catalog.services.search_index import dataset_index_bulk
-from ddgov.catalog.tests.factories import DatasetFactory, GroupFactory, ResourceFactory, dataset_clean_data
+from ddgov.catalog.tests.factories import (
+    DatasetFactory,
+    GroupFactory,
+    ResourceFactory,
+    dataset_clean_data,
+)
 from ddgov.identity.models import Role
 from ddgov.identity.tests.factories import MembershipFactory, StaffUserFactory
 
@@ -26,9 +31,9 @@ def make(**fields):
     formats = fields.pop("formats", [])
     dataset = DatasetFactory(**fields)
     for tag in tags:
-        dataset.tags.create(name=tag) if not dataset.tags.model.objects.filter(name=tag).exists() else dataset.tags.add(
-            dataset.tags.model.objects.get(name=tag)
-        )
+        dataset.tags.create(name=tag) if not dataset.tags.model.objects.filter(
+            name=tag
+        ).exists() else dataset.tags.add(dataset.tags.model.objects.get(name=tag))
     for group in groups:
         dataset.groups.add(GroupFactory(name=group))
     for fmt in formats:
@@ -48,7 +53,10 @@ def steward():
 # -- Thai segmentation -----------------------------------------------------------------------------
 def test_a_word_inside_unsegmented_thai_title_matches(steward, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        dataset_create(actor=steward.user, data=dataset_clean_data(owner_org=steward.agency.code, notes="ข้อมูลประชากร"))
+        dataset_create(
+            actor=steward.user,
+            data=dataset_clean_data(owner_org=steward.agency.code, notes="ข้อมูลประชากร"),
+        )
         dataset_create(
             actor=steward.user,
             data=dataset_clean_data(
@@ -84,7 +92,10 @@ def test_two_words_must_both_match_and_many_words_allow_one_miss():
     make(name="one", title="รายได้เกษตรกร", notes="-")
     index()
     assert names(dataset_search(viewer=None, q="รายได้ ครัวเรือน")) == ["both"]
-    assert names(dataset_search(viewer=None, q="รายได้ OR ครัวเรือน", sort="name asc")) == ["both", "one"]
+    assert names(dataset_search(viewer=None, q="รายได้ OR ครัวเรือน", sort="name asc")) == [
+        "both",
+        "one",
+    ]
     # Three words: all but one must match.
     assert names(dataset_search(viewer=None, q="รายได้ ครัวเรือน ลำพูน")) == ["both"]
 
@@ -97,7 +108,12 @@ def test_title_hit_beats_tag_hit_beats_notes_hit_beats_name_hit():
     make(name="in-resource", title="ชุดข้อมูลง", notes="ชุดข้อมูลง")
     ResourceFactory(dataset=Dataset.objects.get(name="in-resource"), name="แรงงาน")
     index()
-    assert names(dataset_search(viewer=None, q="แรงงาน")) == ["in-title", "in-tags", "in-notes", "in-resource"]
+    assert names(dataset_search(viewer=None, q="แรงงาน")) == [
+        "in-title",
+        "in-tags",
+        "in-notes",
+        "in-resource",
+    ]
 
 
 def test_rare_words_weigh_more_than_common_ones():
@@ -114,11 +130,39 @@ def test_rare_words_weigh_more_than_common_ones():
 # -- facets -----------------------------------------------------------------------------------------
 def test_facet_counts_are_sorted_limited_and_follow_the_query():
     a, b = MembershipFactory().agency, MembershipFactory().agency
-    make(owner_org=a, name="d1", tags=["ผู้สูงอายุ", "ประชากร"], groups=["welfare"], formats=["CSV", "XLSX"])
-    make(owner_org=a, name="d2", tags=["ผู้สูงอายุ"], groups=["welfare", "health"], formats=["csv"], license_id="cc-by")
-    make(owner_org=b, name="d3", tags=["ประชากร"], formats=["JSON"], title="ประชากรรายอำเภอ", notes="-")
+    make(
+        owner_org=a,
+        name="d1",
+        tags=["ผู้สูงอายุ", "ประชากร"],
+        groups=["welfare"],
+        formats=["CSV", "XLSX"],
+    )
+    make(
+        owner_org=a,
+        name="d2",
+        tags=["ผู้สูงอายุ"],
+        groups=["welfare", "health"],
+        formats=["csv"],
+        license_id="cc-by",
+    )
+    make(
+        owner_org=b,
+        name="d3",
+        tags=["ประชากร"],
+        formats=["JSON"],
+        title="ประชากรรายอำเภอ",
+        notes="-",
+    )
     index()
-    fields = ["organization", "groups", "tags", "res_format", "license_id", "data_category", "data_type"]
+    fields = [
+        "organization",
+        "groups",
+        "tags",
+        "res_format",
+        "license_id",
+        "data_category",
+        "data_type",
+    ]
     page = dataset_search(viewer=None, facet_fields=fields)
     assert page.facets["organization"] == {a.code: 2, b.code: 1}
     assert page.facets["groups"] == {"welfare": 2, "health": 1}
@@ -129,7 +173,9 @@ def test_facet_counts_are_sorted_limited_and_follow_the_query():
     assert page.facets["data_type"] == {"statistical": 3}
     narrowed = dataset_search(viewer=None, q="อำเภอ", facet_fields=["organization", "tags"])
     assert narrowed.facets == {"organization": {b.code: 1}, "tags": {"ประชากร": 1}}
-    limited = dataset_search(viewer=None, facet_fields=["res_format"], facet_limit=1, facet_mincount=2)
+    limited = dataset_search(
+        viewer=None, facet_fields=["res_format"], facet_limit=1, facet_mincount=2
+    )
     assert limited.facets == {"res_format": {"CSV": 2}}
     assert dataset_search(viewer=None).facets == {}
 
@@ -166,9 +212,13 @@ def test_fq_and_fq_list_filter_like_ckan_clients_send_them():
 def test_metadata_modified_range_filter():
     old = make(name="old")
     make(name="new")
-    Dataset.objects.filter(pk=old.pk).update(metadata_modified=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    Dataset.objects.filter(pk=old.pk).update(
+        metadata_modified=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
     index()
-    assert names(dataset_search(viewer=None, fq="metadata_modified:[2024-01-01T00:00:00Z TO *]")) == ["new"]
+    assert names(
+        dataset_search(viewer=None, fq="metadata_modified:[2024-01-01T00:00:00Z TO *]")
+    ) == ["new"]
     assert names(dataset_search(viewer=None, fq="metadata_modified:[* TO NOW-365DAYS]")) == ["old"]
 
 
@@ -184,17 +234,48 @@ def test_sort_orders():
             metadata_created=dt.datetime(2040 - year, 1, 1, tzinfo=dt.UTC),
         )
     index()
-    assert names(dataset_search(viewer=None, sort="name asc")) == ["a-dataset", "b-dataset", "c-dataset"]
-    assert names(dataset_search(viewer=None, sort="name desc")) == ["c-dataset", "b-dataset", "a-dataset"]
-    assert names(dataset_search(viewer=None, sort="metadata_modified desc")) == ["b-dataset", "c-dataset", "a-dataset"]
-    assert names(dataset_search(viewer=None, sort="metadata_modified asc")) == ["a-dataset", "c-dataset", "b-dataset"]
-    assert names(dataset_search(viewer=None, sort="metadata_created desc")) == ["a-dataset", "c-dataset", "b-dataset"]
+    assert names(dataset_search(viewer=None, sort="name asc")) == [
+        "a-dataset",
+        "b-dataset",
+        "c-dataset",
+    ]
+    assert names(dataset_search(viewer=None, sort="name desc")) == [
+        "c-dataset",
+        "b-dataset",
+        "a-dataset",
+    ]
+    assert names(dataset_search(viewer=None, sort="metadata_modified desc")) == [
+        "b-dataset",
+        "c-dataset",
+        "a-dataset",
+    ]
+    assert names(dataset_search(viewer=None, sort="metadata_modified asc")) == [
+        "a-dataset",
+        "c-dataset",
+        "b-dataset",
+    ]
+    assert names(dataset_search(viewer=None, sort="metadata_created desc")) == [
+        "a-dataset",
+        "c-dataset",
+        "b-dataset",
+    ]
     # Thai dictionary order: กาแฟ < เกษตรกร (ก + เ) < ไก่ชน.
-    assert names(dataset_search(viewer=None, sort="title_string asc")) == ["a-dataset", "c-dataset", "b-dataset"]
-    assert names(dataset_search(viewer=None, sort="title_string desc")) == ["b-dataset", "c-dataset", "a-dataset"]
+    assert names(dataset_search(viewer=None, sort="title_string asc")) == [
+        "a-dataset",
+        "c-dataset",
+        "b-dataset",
+    ]
+    assert names(dataset_search(viewer=None, sort="title_string desc")) == [
+        "b-dataset",
+        "c-dataset",
+        "a-dataset",
+    ]
     # Without words to score, the default falls through to metadata_modified desc.
     page = dataset_search(viewer=None)
-    assert (names(page), page.sort) == (["b-dataset", "c-dataset", "a-dataset"], "score desc, metadata_modified desc")
+    assert (names(page), page.sort) == (
+        ["b-dataset", "c-dataset", "a-dataset"],
+        "score desc, metadata_modified desc",
+    )
 
 
 def test_paging_walks_every_result_once():
@@ -255,9 +336,9 @@ def test_private_draft_and_deleted_visibility(steward):
     assert found(steward.user, include_drafts=True) == ["draft", "open"]
     assert found(viewer_role, **everything) == ["draft", "open", "private"]
     assert found(platform_admin, **everything) == ["draft", "open", "private"]
-    assert dataset_search(viewer=outsider, include_private=True, facet_fields=["organization"]).facets == {
-        "organization": {agency.code: 1}
-    }
+    assert dataset_search(
+        viewer=outsider, include_private=True, facet_fields=["organization"]
+    ).facets == {"organization": {agency.code: 1}}
 
 
 def test_a_stale_index_never_reveals_a_dataset():
@@ -278,3 +359,33 @@ def test_results_come_with_organisation_tags_groups_and_active_resources(django_
         assert [t.name for t in found.tags.all()] == ["ผู้สูงอายุ"]
         assert [g.name for g in found.groups.all()] == ["welfare"]
         assert [r.format for r in found.resources.all()] == ["CSV"]
+
+
+def test_the_page_recheck_is_the_catalogs_visibility_rule(steward):
+    from ddgov.catalog.selectors.datasets import _member_agency_ids, datasets_visible
+    from ddgov.catalog.selectors.search import _may_see
+
+    other = MembershipFactory().agency
+    for owner in (steward.agency, other):
+        for state in ("active", "draft", "deleted"):
+            for private in (False, True):
+                make(
+                    owner_org=owner,
+                    name=f"{owner.code}-{state}-{private}".lower(),
+                    state=state,
+                    private=private,
+                )
+    viewers = [
+        None,
+        steward.user,
+        MembershipFactory().user,
+        StaffUserFactory(is_platform_admin=True),
+    ]
+    everything = list(Dataset.objects.all())
+    for viewer in viewers:
+        for drafts in (False, True):
+            rule = set(datasets_visible(viewer=viewer, include_private=True, include_drafts=drafts))
+            agencies = _member_agency_ids(viewer)
+            assert {
+                d for d in everything if _may_see(d, agencies=agencies, include_drafts=drafts)
+            } == rule

@@ -11,8 +11,8 @@ from ddgov.catalog.services import (
     dataset_update,
     resource_create,
     resource_delete,
+    search_index,
 )
-from ddgov.catalog.services import search_index
 from ddgov.catalog.services.search_index import dataset_index, dataset_index_bulk
 from ddgov.catalog.tests.factories import DatasetFactory, dataset_clean_data
 from ddgov.identity.models import Role
@@ -38,10 +38,14 @@ def commit(django_capture_on_commit_callbacks):
 
 def test_the_index_follows_create_update_and_delete(steward, commit):
     with commit():
-        dataset = dataset_create(actor=steward.user, data=dataset_clean_data(owner_org=steward.agency.code))
+        dataset = dataset_create(
+            actor=steward.user, data=dataset_clean_data(owner_org=steward.agency.code)
+        )
     assert names(q="ผู้สูงอายุ") == ["elderly-by-province"]
     with commit():
-        dataset_update(actor=steward.user, dataset=dataset, data={"title": "จำนวนนักเรียนรายจังหวัด"}, partial=True)
+        dataset_update(
+            actor=steward.user, dataset=dataset, data={"title": "จำนวนนักเรียนรายจังหวัด"}, partial=True
+        )
     assert names(q="นักเรียน") == ["elderly-by-province"]
     assert names(q="title:ผู้สูงอายุ") == []
     with commit():
@@ -58,11 +62,17 @@ def test_the_index_follows_create_update_and_delete(steward, commit):
 
 def test_resources_feed_formats_and_words(steward, commit):
     with commit():
-        dataset = dataset_create(actor=steward.user, data=dataset_clean_data(owner_org=steward.agency.code))
-        resource = resource_create(
-            actor=steward.user, dataset=dataset, data={"name": "ตารางเบี้ยยังชีพ", "format": "xlsx", "url": "https://x.go.th/a"}
+        dataset = dataset_create(
+            actor=steward.user, data=dataset_clean_data(owner_org=steward.agency.code)
         )
-    assert dataset_search(viewer=None, facet_fields=["res_format"]).facets == {"res_format": {"XLSX": 1}}
+        resource = resource_create(
+            actor=steward.user,
+            dataset=dataset,
+            data={"name": "ตารางเบี้ยยังชีพ", "format": "xlsx", "url": "https://x.go.th/a"},
+        )
+    assert dataset_search(viewer=None, facet_fields=["res_format"]).facets == {
+        "res_format": {"XLSX": 1}
+    }
     assert names(q="เบี้ยยังชีพ") == ["elderly-by-province"]
     with commit():
         resource_delete(actor=steward.user, resource=resource)
@@ -179,3 +189,21 @@ def test_bulk_index_reports_progress():
     seen = []
     dataset_index_bulk(batch_size=2, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_search_reindex_command_rebuilds_the_index():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    DatasetFactory(title="ข้อมูลคุณภาพน้ำ")
+    out = StringIO()
+    call_command("search", "reindex", "--batch-size", "10", stdout=out)
+    assert out.getvalue().strip() == "search index rebuilt: 1 datasets"
+    assert dataset_search(viewer=None, q="คุณภาพน้ำ").count == 1
+
+
+def test_bulk_index_segments_in_worker_processes():
+    datasets = [DatasetFactory(title=f"ข้อมูลปริมาณน้ำฝน ชุด {i}") for i in range(4)]
+    assert dataset_index_bulk(workers=2, batch_size=2) == 4
+    assert names(q="น้ำฝน") == sorted(d.name for d in datasets)

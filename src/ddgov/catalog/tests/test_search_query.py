@@ -25,7 +25,14 @@ def test_thai_run_is_segmented_into_words():
 
 def test_english_is_lowercased_and_split_and_thai_digits_become_arabic():
     assert search_tokens("Air Quality PM2.5 / Open-Data ๒๕๖๖") == (
-        "air", "quality", "pm", "2", "5", "open", "data", "2566",
+        "air",
+        "quality",
+        "pm",
+        "2",
+        "5",
+        "open",
+        "data",
+        "2566",
     )
 
 
@@ -60,7 +67,9 @@ def test_bare_words_use_ckan_minimum_should_match():
 
 
 def test_quoted_words_are_all_required():
-    assert query_parse('"ผู้สูงอายุ รายได้ครัวเรือน"') == Text((("ผู้สูงอายุ",), ("รายได้",), ("ครัวเรือน",)), "text", 3)
+    assert query_parse('"ผู้สูงอายุ รายได้ครัวเรือน"') == Text(
+        (("ผู้สูงอายุ",), ("รายได้",), ("ครัวเรือน",)), "text", 3
+    )
 
 
 def test_fielded_terms_operators_and_groups():
@@ -73,7 +82,9 @@ def test_fielded_terms_operators_and_groups():
             Term("res_format", "CSV"),
         )
     )
-    assert query_parse("tags:(ผู้สูงอายุ OR ประชากร)") == Or((Term("tags", "ผู้สูงอายุ"), Term("tags", "ประชากร")))
+    assert query_parse("tags:(ผู้สูงอายุ OR ประชากร)") == Or(
+        (Term("tags", "ผู้สูงอายุ"), Term("tags", "ประชากร"))
+    )
     assert query_parse("NOT organization:x") == Not(Term("organization", "x"))
     assert query_parse("capacity:private") == Term("private", "true")
     assert query_parse("dataset_type:dataset") == MatchAll()
