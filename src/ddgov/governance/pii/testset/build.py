@@ -36,6 +36,7 @@ import geothai
 import phonenumbers
 from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names
 
+from ddgov.core.thaidate import MONTHS_TH, MONTHS_TH_ABBR
 from ddgov.governance.pii.testset.real_labels import REAL
 from ddgov.identity.thaiid import thai_id_check_digit
 
@@ -140,34 +141,8 @@ class Maker:
         "SCB",
         "KBank",
     )
-    TH_MONTHS = [
-        "มกราคม",
-        "กุมภาพันธ์",
-        "มีนาคม",
-        "เมษายน",
-        "พฤษภาคม",
-        "มิถุนายน",
-        "กรกฎาคม",
-        "สิงหาคม",
-        "กันยายน",
-        "ตุลาคม",
-        "พฤศจิกายน",
-        "ธันวาคม",
-    ]
-    TH_MONTHS_SHORT = [
-        "ม.ค.",
-        "ก.พ.",
-        "มี.ค.",
-        "เม.ย.",
-        "พ.ค.",
-        "มิ.ย.",
-        "ก.ค.",
-        "ส.ค.",
-        "ก.ย.",
-        "ต.ค.",
-        "พ.ย.",
-        "ธ.ค.",
-    ]
+    TH_MONTHS = list(MONTHS_TH)
+    TH_MONTHS_SHORT = list(MONTHS_TH_ABBR)
     EN_MONTHS = [
         "January",
         "February",
