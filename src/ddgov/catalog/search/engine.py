@@ -142,7 +142,6 @@ class IndexSnapshot:
             [self.base_alive] + [np.ones(p.n, dtype=bool) for p in parts[1:]]
         )
         self.alive_count = int(self.alive.sum())
-        self.ids = [i for p in parts for i in p.ids]
 
         def cat(get: Callable[[Segment], np.ndarray]) -> np.ndarray:
             return np.concatenate([get(p) for p in parts])
@@ -199,6 +198,12 @@ class IndexSnapshot:
         """Documents held in the delta."""
         return len(self.delta_rows)
 
+    def dataset_id(self, slot: int) -> uuid.UUID:
+        """The dataset held in ``slot``."""
+        if slot < self.base.n or self.delta is None:
+            return self.base.ids[slot]
+        return self.delta.ids[slot - self.base.n]
+
     # -- lazily built look-ups -------------------------------------------------------------------
     @property
     def base_slots(self) -> dict[uuid.UUID, int]:
@@ -208,7 +213,7 @@ class IndexSnapshot:
     @cached_property
     def slots(self) -> dict[uuid.UUID, int]:
         """Live slot of each dataset id."""
-        return {self.ids[s]: s for s in np.flatnonzero(self.alive).tolist()}
+        return {self.dataset_id(s): s for s in np.flatnonzero(self.alive).tolist()}
 
     @cached_property
     def names(self) -> list[str]:
@@ -535,7 +540,7 @@ class IndexSnapshot:
         else:
             columns = []
         order = np.lexsort([self.uid[slots], *reversed(columns)])[start:wanted]
-        return [self.ids[s] for s in slots[order].tolist()]
+        return [self.dataset_id(s) for s in slots[order].tolist()]
 
 
 # -- the per-process cache -----------------------------------------------------------------------

@@ -283,6 +283,8 @@ class _Parser:
         self._skip()
         if self._peek_keyword("NOT"):
             self.i += 3
+            if self._at_end() or self.s[self.i] == ")":
+                raise _error("NOT needs something after it", "NOT ต้องมีเงื่อนไขตามหลัง")
             return Not(self._finish(self._unary(field), require_all=True))
         char = self.s[self.i]
         if char in "+-!" and self.i + 1 < len(self.s) and not self.s[self.i + 1].isspace():

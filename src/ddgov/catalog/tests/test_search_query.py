@@ -119,6 +119,10 @@ def test_date_ranges():
         ("tags:[a TO b]", "Ranges work only"),
         ("high_value_dataset:maybe", "true or false"),
         ("ผู้สูงอายุ AND", "AND needs"),
+        ("ผู้สูงอายุ NOT", "NOT needs"),
+        ("(NOT)", "NOT needs"),
+        ("OR ผู้สูงอายุ", "nothing to combine"),
+        ("()", "nothing to combine"),
         ("x" * 5001, "longer than"),
     ],
 )
@@ -139,3 +143,16 @@ def test_sort_is_normalised_and_unknown_fields_refused():
         sort_parse("views desc")
     with pytest.raises(SearchQueryError, match="field asc"):
         sort_parse("name")
+
+
+def test_any_input_parses_or_raises_search_query_error():
+    import contextlib
+    import random
+
+    pieces = ['"', "(", ")", "[", "]", "{", "}", ":", "*", "?", "\\", "+", "-", "!", " ", "AND", "OR", "NOT",
+              "&&", "||", "TO", "tags", "metadata_modified", "name", "title", "ผู้สูงอายุ", "x", "2566", "NOW"]  # fmt: skip
+    rng = random.Random(2569)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        with contextlib.suppress(SearchQueryError):
+            query_parse(text)
