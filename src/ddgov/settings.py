@@ -208,6 +208,7 @@ DDGOV_SANDBOX_THREADS = env.int("DDGOV_SANDBOX_THREADS", default=2)
 DDGOV_SANDBOX_MAX_ROWS = env.int("DDGOV_SANDBOX_MAX_ROWS", default=10000)
 DDGOV_SANDBOX_TEMP_MB = env.int("DDGOV_SANDBOX_TEMP_MB", default=1024)
 # CKAN's datastore_search_sql is off for anonymous callers unless this is true.
+DDGOV_SEARCH_BACKEND = env.str("DDGOV_SEARCH_BACKEND", default="embedded")
 DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)
 
 LOGGING = {

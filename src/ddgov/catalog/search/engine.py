@@ -21,7 +21,7 @@ import math
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -164,7 +164,7 @@ class IndexSnapshot:
             self.pairs[name] = (np.concatenate(docs), np.concatenate(vals))
 
     @classmethod
-    def load(cls, generation: int, token: str, rows: list[Row]) -> IndexSnapshot:
+    def load(cls, generation: int, token: str, rows: Iterable[Row]) -> IndexSnapshot:
         """Build a snapshot whose base holds ``rows``."""
         vocabs = Vocabs()
         base = Segment.build(rows, vocabs)
@@ -559,12 +559,15 @@ def _database_key() -> tuple[str, ...]:
     )
 
 
-def _rows(dataset_ids: list[uuid.UUID] | None = None) -> list[Row]:
-    # In key order, so every process that loads the same documents numbers words the same way.
+def _rows(dataset_ids: list[uuid.UUID] | None = None) -> Iterator[Row]:
+    """Stream the documents (all, or ``dataset_ids``) in key order.
+
+    Key order makes every process that loads the same documents number words the same way.
+    """
     documents = SearchDocument.objects.order_by("dataset_id")
     if dataset_ids is not None:
         documents = documents.filter(dataset_id__in=dataset_ids)
-    return list(documents.values_list(*ROW_FIELDS))
+    return documents.values_list(*ROW_FIELDS).iterator(chunk_size=2000)
 
 
 def _latest() -> tuple[int, str]:

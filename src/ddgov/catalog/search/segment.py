@@ -9,8 +9,9 @@ A second posting list keeps titles alone, for ``title:`` queries.
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,6 +40,15 @@ BOOSTS = {
 B = 0.75
 
 Row = Sequence[Any]
+_CHUNK = 2048
+_ENCODED = frozenset({*SINGLE_FACETS, *MULTI_FACETS, *BOOSTS})
+
+
+def _batched(rows: Iterable[Row]) -> Iterator[tuple[Row, ...]]:
+    """Successive chunks of ``rows`` (``itertools.batched`` arrived only in Python 3.12)."""
+    iterator = iter(rows)
+    while chunk := tuple(itertools.islice(iterator, _CHUNK)):
+        yield chunk
 
 
 class Vocab:
@@ -115,13 +125,21 @@ class Postings:
         return self.docs[self.ptr[k] : self.ptr[k + 1]], self.weights[self.ptr[k] : self.ptr[k + 1]]
 
 
-def _split_counts(strings: list[str], sep: str) -> tuple[list[str], np.ndarray]:
-    """Flatten ``sep``-joined strings; return the pieces and how many each string had."""
+def _encode_joined(strings: list[str], sep: str, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """Encode the pieces of ``sep``-joined strings; return their ids and how many each string had.
+
+    Works through the strings in chunks, so only a chunk's pieces exist as Python strings at once
+    (all of 100 000 datasets' words at once would take several hundred megabytes).
+    """
     counts = np.fromiter(
         (s.count(sep) + 1 if s else 0 for s in strings), dtype=np.int64, count=len(strings)
     )
-    nonempty = [s for s in strings if s]
-    return (sep.join(nonempty).split(sep) if nonempty else []), counts
+    ids = [np.zeros(0, dtype=np.int64)]
+    for start in range(0, len(strings), _CHUNK):
+        nonempty = [s for s in strings[start : start + _CHUNK] if s]
+        if nonempty:
+            ids.append(vocab.encode(sep.join(nonempty).split(sep)))
+    return np.concatenate(ids), counts
 
 
 def _sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -166,31 +184,54 @@ class Segment:
 
     @classmethod
     def build(
-        cls, rows: list[Row], vocabs: Vocabs, avglen: dict[str, float] | None = None
+        cls, rows: Iterable[Row], vocabs: Vocabs, avglen: dict[str, float] | None = None
     ) -> Segment:
-        """Build the columns of ``rows``; ``avglen`` (from the base segment) fixes length norms."""
-        n = len(rows)
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in ROW_FIELDS]
+        """Build the columns of ``rows``; ``avglen`` (from the base segment) fixes length norms.
 
-        def col(name: str) -> list[Any]:
-            return list(columns[COL[name]])
+        Rows are consumed a chunk at a time and their words turned into ids straight away, so
+        the words of every dataset never exist as Python strings all at once.
+        """
+        small: dict[str, list[Any]] = {name: [] for name in ROW_FIELDS if name not in _ENCODED}
+        encoded: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {
+            name: ([], []) for name in (*MULTI_FACETS, *BOOSTS)
+        }
+        single_parts: dict[str, list[np.ndarray]] = {name: [] for name in SINGLE_FACETS}
+        for chunk in _batched(rows):
+            columns = list(zip(*chunk, strict=True))
+            for name, values in small.items():
+                values.extend(columns[COL[name]])
+            for name in SINGLE_FACETS:
+                single_parts[name].append(vocabs.facets[name].encode(list(columns[COL[name]])))
+            for name, (ids_parts, count_parts) in encoded.items():
+                vocab = vocabs.facets[name] if name in MULTI_FACETS else vocabs.terms
+                ids_part, counts_part = _encode_joined(
+                    list(columns[COL[name]]), "\n" if name in MULTI_FACETS else " ", vocab
+                )
+                ids_parts.append(ids_part)
+                count_parts.append(counts_part)
+        n = len(small["dataset_id"])
 
-        ids = [v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in col("dataset_id")]
-        single = {}
-        for name in SINGLE_FACETS:
-            single[name] = vocabs.facets[name].encode(col(name)).astype(np.int32)
+        def joined(name: str) -> tuple[np.ndarray, np.ndarray]:
+            ids_parts, count_parts = encoded[name]
+            empty = np.zeros(0, dtype=np.int64)
+            return np.concatenate([empty, *ids_parts]), np.concatenate([empty, *count_parts])
+
+        ids = [v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in small["dataset_id"]]
+        single = {
+            name: np.concatenate([np.zeros(0, dtype=np.int64), *parts]).astype(np.int32)
+            for name, parts in single_parts.items()
+        }
         pairs = {}
         for name in MULTI_FACETS:
-            pieces, counts = _split_counts(col(name), "\n")
+            value_ids, counts = joined(name)
             pairs[name] = (
                 np.repeat(np.arange(n, dtype=np.int32), counts),
-                vocabs.facets[name].encode(pieces).astype(np.int32),
+                value_ids.astype(np.int32),
             )
         occ_docs, occ_terms, lengths = {}, {}, {}
         for name in BOOSTS:  # token strings are single-space joined by the indexer
-            pieces, lengths[name] = _split_counts(col(name), " ")
+            occ_terms[name], lengths[name] = joined(name)
             occ_docs[name] = np.repeat(np.arange(n, dtype=np.int64), lengths[name])
-            occ_terms[name] = vocabs.terms.encode(pieces)
         if avglen is None:  # averaged over documents that have the field: most have no tags
             avglen = {
                 k: float(v[v > 0].mean()) if (v > 0).any() else 1.0 for k, v in lengths.items()
@@ -208,14 +249,16 @@ class Segment:
         return cls(
             n=n,
             ids=ids,
-            names=col("name"),
-            title_keys=col("title_sort"),
-            draft=np.array([s == "draft" for s in col("state")], dtype=bool),
-            private=np.array(col("private"), dtype=bool),
-            org=np.array([o if o is not None else -1 for o in col("owner_org_id")], dtype=np.int64),
-            hvd=np.array(col("high_value_dataset"), dtype=bool),
-            created=np.array(col("created_ts"), dtype=np.float64),
-            modified=np.array(col("modified_ts"), dtype=np.float64),
+            names=small["name"],
+            title_keys=small["title_sort"],
+            draft=np.array([s == "draft" for s in small["state"]], dtype=bool),
+            private=np.array(small["private"], dtype=bool),
+            org=np.array(
+                [o if o is not None else -1 for o in small["owner_org_id"]], dtype=np.int64
+            ),
+            hvd=np.array(small["high_value_dataset"], dtype=bool),
+            created=np.array(small["created_ts"], dtype=np.float64),
+            modified=np.array(small["modified_ts"], dtype=np.float64),
             uid=np.fromiter((u.int >> 64 for u in ids), dtype=np.uint64, count=n),
             single=single,
             pairs=pairs,

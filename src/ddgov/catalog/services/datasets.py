@@ -211,7 +211,9 @@ def _set_relations(dataset: Dataset, data: Mapping[str, Any], errors: dict[str, 
 def _after_write(dataset: Dataset) -> None:
     from ddgov.catalog.services.search_index import dataset_index  # noqa: PLC0415
 
-    transaction.on_commit(lambda: dataset_index(dataset_id=dataset.pk))
+    # robust: a committed write must not turn into an error because indexing failed; the
+    # index catches up on the next write or with `ddgov search reindex`.
+    transaction.on_commit(lambda: dataset_index(dataset_id=dataset.pk), robust=True)
 
 
 def _deny(actor: User | None, org: Agency | None, action: str) -> None:
