@@ -16,12 +16,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from typing import Any
+
+from bench._support import run_child
 
 PROVINCES = ["เชียงใหม่", "ขอนแก่น", "ภูเก็ต", "สงขลา", "นครราชสีมา", "ชลบุรี", "อุดรธานี", "น่าน"]
 TOPICS = [
@@ -45,20 +44,7 @@ COPY (
 
 
 def run() -> None:
-    with tempfile.TemporaryDirectory() as work:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{work}/bench.sqlite3",
-            "DDGOV_VAR_DIR": work,
-        }
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.catalog_api"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = run_child("bench.catalog_api")
     print(
         f"{r['datasets']} datasets, a {r['rows']:,}-row table, {r['calls']} calls per shape"
         " (SQLite; Django handler in-process vs the selector alone)"

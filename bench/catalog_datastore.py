@@ -25,12 +25,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench._support import run_child
 
 GOAL_P50_MS = 30.0
 GOAL_P99_MS = 150.0
@@ -53,21 +52,7 @@ SHAPES = [
 
 # -- parent ------------------------------------------------------------------------------------------
 def run() -> None:
-    with tempfile.TemporaryDirectory() as work:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{work}/bench.sqlite3",
-            "DDGOV_VAR_DIR": work,
-            "DDGOV_LAKE_DIR": f"{work}/lake",
-        }
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.catalog_datastore"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = run_child("bench.catalog_datastore")
     ours, bare = r["ddgov"], r["bare"]
     print(
         f"{r['rows']:,} rows, {r['size_mb']:.0f} MB Parquet, {r['row_groups']} row groups of {r['row_group']:,};"

@@ -19,12 +19,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from typing import Any
+
+from bench._support import run_child
 
 TABLE_SQL = """
 COPY (
@@ -41,20 +40,7 @@ COPY (
 
 
 def run() -> None:
-    with tempfile.TemporaryDirectory() as work:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{work}/bench.sqlite3",
-            "DDGOV_VAR_DIR": work,
-        }
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.catalog_open"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = run_child("bench.catalog_open")
     d = r["downloads"]
     sizes = f"{d['parquet_mb']:.0f} MB Parquet, {d['csv_mb']:.0f} MB CSV"
     print(f"{r['datasets']} datasets; a {r['rows']:,}-row table ({sizes})")

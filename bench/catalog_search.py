@@ -21,13 +21,13 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from bench._support import run_child
 
 GOAL_P95_MS = 50.0
 FACETS = ["organization", "groups", "tags", "res_format", "license_id", "data_category"]
@@ -63,15 +63,7 @@ def _titles_source() -> tuple[list[str], str]:
 
 
 def _child(database_url: str, var_dir: str) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DDGOV_VAR_DIR": var_dir}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.catalog_search"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child("bench.catalog_search", database_url=database_url, var_dir=var_dir)
 
 
 def _postgres_database(url: str) -> tuple[str, Any] | None:

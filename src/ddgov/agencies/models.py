@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ddgov.core.language import localized
 
 
 class AdminArea(models.Model):
@@ -39,7 +40,7 @@ class AdminArea(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, Thai by default."""
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        return localized(self.name_th, self.name_en)
 
 
 class Agency(models.Model):
@@ -96,4 +97,4 @@ class Agency(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, Thai by default."""
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        return localized(self.name_th, self.name_en)

@@ -11,7 +11,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ddgov.agencies.models import Agency
@@ -22,6 +21,7 @@ from ddgov.catalog.vocab import (
     GeoCoverage,
     UpdateFrequency,
 )
+from ddgov.core.language import localized
 
 
 class Group(models.Model):
@@ -46,7 +46,7 @@ class Group(models.Model):
     @property
     def title(self) -> str:
         """The title in the active language, Thai by default."""
-        return self.title_en if (get_language() or "th").startswith("en") else self.title_th
+        return localized(self.title_th, self.title_en)
 
 
 class Tag(models.Model):

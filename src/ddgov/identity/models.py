@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ddgov.agencies.models import AdminArea, Agency
+from ddgov.core.language import localized
 from ddgov.identity.thaiid import validate_citizen_id, validate_juristic_id
 
 
@@ -46,9 +46,14 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         """Title and name in the active language, falling back to Thai."""
-        if (get_language() or "th").startswith("en") and self.first_name_en:
-            return f"{self.title_en} {self.first_name_en} {self.last_name_en}".strip()
-        return f"{self.title_th}{self.first_name_th} {self.last_name_th}".strip()
+        english = (
+            f"{self.title_en} {self.first_name_en} {self.last_name_en}".strip()
+            if self.first_name_en
+            else ""
+        )
+        return localized(
+            f"{self.title_th}{self.first_name_th} {self.last_name_th}".strip(), english
+        )
 
 
 class Business(models.Model):
@@ -84,9 +89,7 @@ class Business(models.Model):
     @property
     def name(self) -> str:
         """The registered name in the active language, falling back to Thai."""
-        if (get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
+        return localized(self.name_th, self.name_en)
 
 
 class User(AbstractUser):

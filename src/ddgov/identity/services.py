@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -12,12 +13,17 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ddgov.audit.models import AuditRecord
 from ddgov.audit.services import audit_record_append
 from ddgov.identity.models import (
+    ROLE_RANK,
     AgencyMembership,
+    ApiToken,
     Business,
     BusinessRepresentative,
     Person,
@@ -411,10 +417,9 @@ def agency_access_require(
     action: str = "agency.read",
 ) -> str:
     """Return the actor's role in ``agency``, or audit the refusal and raise AccessDenied."""
-    if isinstance(actor, User) and user_has_role(user=actor, agency=agency, at_least=at_least):
-        role = user_role_in(user=actor, agency=agency)
-        if role is not None:
-            return role
+    role = user_role_in(user=actor, agency=agency) if isinstance(actor, User) else None
+    if role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role(at_least)]:
+        return role
     agency_access_deny(actor=actor, agency=agency, action=action)
     return ""  # unreachable: agency_access_deny raises
 
@@ -447,8 +452,6 @@ def _normalise_login_name(username: str) -> str:
 
 def user_has_totp(*, user: User) -> bool:
     """Return whether the user has a confirmed TOTP device."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
-
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
@@ -473,8 +476,6 @@ def sign_in_check(*, request: Any, username: str, password: str) -> SignInResult
 
 def totp_verify(*, user: User, token: str) -> Any | None:
     """Return the device whose current code ``token`` is, or None; failures are audited."""
-    from django_otp import match_token  # noqa: PLC0415
-
     device = match_token(user, token.strip())
     if device is None:
         audit_record_append(
@@ -488,8 +489,6 @@ def totp_verify(*, user: User, token: str) -> Any | None:
 
 def totp_device_create(*, actor: User) -> Any:
     """Start TOTP enrolment: an unconfirmed device whose secret the user adds to an app."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
-
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
     return TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
 
@@ -497,8 +496,6 @@ def totp_device_create(*, actor: User) -> Any:
 @transaction.atomic
 def totp_device_confirm(*, actor: User, token: str) -> bool:
     """Confirm enrolment with a first code; from then on sign-in asks for a code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
-
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
     if device is None or not device.verify_token(token.strip()):
         return False
@@ -513,6 +510,9 @@ def totp_device_confirm(*, actor: User, token: str) -> bool:
 # --- API tokens ---------------------------------------------------------------------------
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=5)
+
+
 def api_token_digest(token: str) -> str:
     """Return the stored form of a token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -521,10 +521,6 @@ def api_token_digest(token: str) -> str:
 @transaction.atomic
 def api_token_create(*, actor: User | None, user: User, name: str = "api") -> str:
     """Create a token for ``user`` and return it; only its digest is kept."""
-    import secrets  # noqa: PLC0415
-
-    from ddgov.identity.models import ApiToken  # noqa: PLC0415
-
     if not user.is_active:
         raise ValidationError(_("This account is disabled. / บัญชีนี้ถูกระงับการใช้งาน"))
     token = f"ddg_{secrets.token_urlsafe(32)}"
@@ -543,10 +539,6 @@ def api_token_create(*, actor: User | None, user: User, name: str = "api") -> st
 
 def api_token_authenticate(*, token: str) -> User | None:
     """Return the active user a valid, unexpired, unrevoked token belongs to, or None."""
-    from django.utils import timezone  # noqa: PLC0415
-
-    from ddgov.identity.models import ApiToken  # noqa: PLC0415
-
     if not token:
         return None
     record = (
@@ -556,5 +548,8 @@ def api_token_authenticate(*, token: str) -> User | None:
     )
     if record is None or (record.expires_at is not None and record.expires_at <= timezone.now()):
         return None
-    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if record.last_used_at is None or now - record.last_used_at > TOKEN_USE_RESOLUTION:
+        # One write per token per few minutes, not one per API call.
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record.user

@@ -230,6 +230,41 @@ def _deny(actor: User | None, org: Agency | None, action: str) -> None:
     )
 
 
+def _name_taken() -> str:
+    return _("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว")
+
+
+def _save_audited(
+    *,
+    dataset: Dataset,
+    data: Mapping[str, Any],
+    actor: User | None,
+    action: str,
+    before: dict[str, Any] | None,
+) -> None:
+    """Save a validated dataset with its tags and groups and its audit record, all or nothing."""
+    errors: dict[str, list[str]] = {}
+    try:
+        with transaction.atomic():
+            dataset.save()
+            _set_relations(dataset, data, errors)
+            if errors:
+                raise CatalogValidationError(errors)
+            audit_record_append(
+                action=action,
+                actor=actor,
+                acting_for=f"agency:{dataset.owner_org.code}",
+                agency_code=dataset.owner_org.code,
+                target_type="dataset",
+                target_id=str(dataset.pk),
+                before=before,
+                after=dataset_snapshot(dataset),
+            )
+            _after_write(dataset)
+    except IntegrityError as exc:  # a concurrent write took the name between check and save
+        raise CatalogValidationError({"name": [_name_taken()]}) from exc
+
+
 def dataset_create(*, actor: User | None, data: Mapping[str, Any]) -> Dataset:
     """Create a dataset after checking rights, required thai_gdc fields and classification."""
     errors: dict[str, list[str]] = {}
@@ -245,30 +280,11 @@ def dataset_create(*, actor: User | None, data: Mapping[str, Any]) -> Dataset:
         _deny(actor, org, "dataset.create")
     _required(dataset, data, errors)
     if data.get("name") and Dataset.objects.filter(name=data["name"]).exists():
-        errors.setdefault("name", []).append(_("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว"))
+        errors.setdefault("name", []).append(_name_taken())
     _check_classification(dataset, errors)
     if errors:
         raise CatalogValidationError(errors)
-    try:
-        with transaction.atomic():
-            dataset.save()
-            _set_relations(dataset, data, errors)
-            if errors:
-                raise CatalogValidationError(errors)
-            audit_record_append(
-                action="dataset.create",
-                actor=actor,
-                acting_for=f"agency:{dataset.owner_org.code}",
-                agency_code=dataset.owner_org.code,
-                target_type="dataset",
-                target_id=str(dataset.pk),
-                after=dataset_snapshot(dataset),
-            )
-            _after_write(dataset)
-    except IntegrityError as exc:
-        raise CatalogValidationError(
-            {"name": [_("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว")]}
-        ) from exc
+    _save_audited(dataset=dataset, data=data, actor=actor, action="dataset.create", before=None)
     return dataset
 
 
@@ -286,7 +302,7 @@ def dataset_update(
         and data["name"] != dataset.name
         and Dataset.objects.filter(name=data["name"]).exists()
     ):
-        errors.setdefault("name", []).append(_("That URL is already in use. / ชื่อนี้ถูกใช้แล้ว"))
+        errors.setdefault("name", []).append(_name_taken())
     old_org = dataset.owner_org
     _apply(dataset, data, partial=partial, errors=errors)
     if (
@@ -302,22 +318,7 @@ def dataset_update(
     if errors:
         dataset.refresh_from_db()
         raise CatalogValidationError(errors)
-    with transaction.atomic():
-        dataset.save()
-        _set_relations(dataset, data, errors)
-        if errors:
-            raise CatalogValidationError(errors)
-        audit_record_append(
-            action="dataset.update",
-            actor=actor,
-            acting_for=f"agency:{dataset.owner_org.code}",
-            agency_code=dataset.owner_org.code,
-            target_type="dataset",
-            target_id=str(dataset.pk),
-            before=before,
-            after=dataset_snapshot(dataset),
-        )
-        _after_write(dataset)
+    _save_audited(dataset=dataset, data=data, actor=actor, action="dataset.update", before=before)
     return dataset
 
 
