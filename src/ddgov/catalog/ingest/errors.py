@@ -20,6 +20,7 @@ CODES = frozenset(
         "unsupported_format",  # a format ddgov does not ingest (PDF, legacy .xls, …)
         "bad_value",  # a value does not fit the type the steward chose for its column
         "bad_override",  # a schema correction names an unknown column or type
+        "personal_data",  # personal data found in a resource of an open dataset (governance)
     }
 )
 

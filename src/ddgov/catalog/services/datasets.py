@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ddgov.agencies.models import Agency
 from ddgov.audit.services import audit_record_append
+from ddgov.catalog.hooks import publish_refusals
 from ddgov.catalog.models import Dataset, Group, Resource, Tag
 from ddgov.catalog.selectors.datasets import (
     dataset_can_edit,
@@ -120,6 +121,8 @@ def _check_classification(dataset: Dataset, errors: dict[str, list[str]]) -> Non
     """Personal, security and secret data, and any classified data, can never be open data."""
     if dataset.private or dataset.state != Dataset.State.ACTIVE:
         return
+    for reason in publish_refusals(dataset):
+        errors.setdefault("private", []).append(reason)
     if (
         dataset.data_category != DataCategory.PUBLIC
         or dataset.data_classification != Classification.PUBLIC

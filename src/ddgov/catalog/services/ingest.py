@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ddgov.audit.services import audit_record_append
+from ddgov.catalog.hooks import run_after_ingest, version_refusal
 from ddgov.catalog.ingest import FIELD_FORMATS, FIELD_TYPES, IngestError, ingest_file
+from ddgov.catalog.ingest.pipeline import IngestResult
 from ddgov.catalog.models import Resource, ResourceVersion
 from ddgov.catalog.selectors.datasets import dataset_can_edit
 from ddgov.catalog.services.datasets import CatalogValidationError, _deny
@@ -256,6 +258,34 @@ def _fail(version: ResourceVersion, *, message: str, code: str) -> ResourceVersi
     return version
 
 
+def _on_commit_ingested(version: ResourceVersion) -> None:
+    """Once the ingest commits: reindex the dataset and run governance's after-ingest hooks."""
+    dataset_id, version_id = version.resource.dataset_id, version.pk
+
+    def reindex() -> None:
+        from ddgov.catalog.services.search_index import dataset_index  # noqa: PLC0415
+
+        dataset_index(dataset_id=dataset_id)
+
+    transaction.on_commit(reindex)
+    transaction.on_commit(lambda: run_after_ingest(version_id), robust=True)
+
+
+def _ingest_checked(version: ResourceVersion, work: Path, reporter: Progress) -> IngestResult:
+    """Write the version's typed table to ``work``, then let governance refuse it (hooks)."""
+    result = ingest_file(
+        source=absolute(version.original_path),
+        filename=version.original_filename,
+        target=work,
+        overrides=version.schema_overrides or None,
+        progress=reporter,
+    )
+    refusal = version_refusal(version, work)
+    if refusal is not None:
+        raise refusal
+    return result
+
+
 def resource_version_ingest(
     *, version_id: int, progress: Progress | None = None
 ) -> ResourceVersion:
@@ -279,13 +309,7 @@ def resource_version_ingest(
     reporter = _ProgressWriter(version.pk, progress)
     try:
         with atomic_target(final) as work:
-            result = ingest_file(
-                source=absolute(version.original_path),
-                filename=version.original_filename,
-                target=work,
-                overrides=version.schema_overrides or None,
-                progress=reporter,
-            )
+            result = _ingest_checked(version, work, reporter)
     except IngestError as exc:
         return _fail(version, message=exc.message, code=exc.code)
     except Exception as exc:
@@ -330,14 +354,7 @@ def resource_version_ingest(
                     "source_format": result.source_format,
                 },
             )
-            dataset_id = resource.dataset_id
-
-            def reindex() -> None:
-                from ddgov.catalog.services.search_index import dataset_index  # noqa: PLC0415
-
-                dataset_index(dataset_id=dataset_id)
-
-            transaction.on_commit(reindex)
+            _on_commit_ingested(version)
     except Exception:
         final.unlink(missing_ok=True)
         raise
