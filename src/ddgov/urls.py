@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ddgov.portal.urls")),
     path("accounts/", include("ddgov.identity.urls")),
     path("", include("ddgov.catalog.urls")),
+    path("governance/", include("ddgov.governance.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path(
         ".well-known/openid-configuration",

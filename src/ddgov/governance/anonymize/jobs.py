@@ -1,0 +1,1 @@
+"""Background jobs of the anonymize part (imported by governance/jobs.py)."""

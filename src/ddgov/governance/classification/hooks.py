@@ -1,0 +1,1 @@
+"""Registrations of the classification part into the catalog's hooks (imported by GovernanceConfig.ready)."""

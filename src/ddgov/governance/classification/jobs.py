@@ -1,0 +1,1 @@
+"""Background jobs of the classification part (imported by governance/jobs.py)."""

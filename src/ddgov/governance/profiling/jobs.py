@@ -1,0 +1,1 @@
+"""Background jobs of the profiling part (imported by governance/jobs.py)."""

@@ -1,0 +1,1 @@
+"""Background jobs of the quality part (imported by governance/jobs.py)."""

@@ -1,0 +1,5 @@
+"""URLs of the quality part (included by governance/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
