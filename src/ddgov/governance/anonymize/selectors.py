@@ -1,0 +1,1 @@
+"""Selectors of the anonymize part (typed, keyword-only)."""

@@ -1,0 +1,1 @@
+"""Services of the anonymize part (typed, keyword-only)."""

@@ -1,0 +1,1 @@
+"""Selectors of the classification part (typed, keyword-only)."""

@@ -1,0 +1,1 @@
+"""Services of the classification part (typed, keyword-only)."""

@@ -1,0 +1,1 @@
+"""Selectors of the profiling part (typed, keyword-only)."""

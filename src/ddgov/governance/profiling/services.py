@@ -1,0 +1,1 @@
+"""Services of the profiling part (typed, keyword-only)."""

@@ -1,0 +1,1 @@
+"""Selectors of the quality part (typed, keyword-only)."""

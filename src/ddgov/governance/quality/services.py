@@ -1,0 +1,1 @@
+"""Services of the quality part (typed, keyword-only)."""
