@@ -66,7 +66,7 @@ messages: $(VENV)/.synced
 	cd src/ddgov && ../../$(BIN)/ddgov compilemessages
 
 bench: $(VENV)/.synced
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 smoke: $(VENV)/.synced
 	scripts/smoke
