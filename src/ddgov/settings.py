@@ -22,6 +22,14 @@ if _dotenv.is_file():
 
 VAR_DIR = Path(env.str("DDGOV_VAR_DIR", default=str(PROJECT_DIR / "var")))
 LAKE_DIR = Path(env.str("DDGOV_LAKE_DIR", default=str(VAR_DIR / "lake")))
+# The lake's durable copy in an S3-compatible store (docs/lake-storage.md): s3://bucket/prefix.
+# Empty keeps the lake in LAKE_DIR only; set, LAKE_DIR is the work area and a read-through cache.
+DDGOV_LAKE_URL = env.str("DDGOV_LAKE_URL", default="")
+DDGOV_LAKE_S3_ENDPOINT_URL = env.str("DDGOV_LAKE_S3_ENDPOINT_URL", default="")
+DDGOV_LAKE_S3_REGION = env.str("DDGOV_LAKE_S3_REGION", default="")
+DDGOV_LAKE_S3_ADDRESSING = env.str("DDGOV_LAKE_S3_ADDRESSING", default="")
+DDGOV_LAKE_S3_ACCESS_KEY_ID = env.str("DDGOV_LAKE_S3_ACCESS_KEY_ID", default="")
+DDGOV_LAKE_S3_SECRET_ACCESS_KEY = env.str("DDGOV_LAKE_S3_SECRET_ACCESS_KEY", default="")
 SHARED_DATA_DIR = Path(
     env.str("DDGOV_SHARED_DATA", default=str(PROJECT_DIR.parent / "shared" / "data"))
 )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ddgov.lake.backends import LakeStoreError, object_store
 from ddgov.lake.sandbox import QueryResult, SandboxLimits, sandbox_query
+from ddgov.lake.storage import lake_root
 
 
 def lake_query(
@@ -22,3 +25,30 @@ def lake_query(
     ``tables`` maps ``(schema, table)`` names to those files. See :mod:`ddgov.lake.sandbox`.
     """
     return sandbox_query(sql=sql, tables=tables, limits=limits, params=params)
+
+
+@dataclass(frozen=True)
+class LakeStatus:
+    """Where the lake lives and whether its object store answers (never any credential)."""
+
+    local_dir: Path
+    remote_url: str
+    endpoint_url: str
+    reachable: bool | None
+    problem: str
+
+
+def lake_status(*, check: bool = True) -> LakeStatus:
+    """Describe the lake's configuration; with ``check`` ask the store whether the bucket answers."""
+    store = object_store()
+    if store is None:
+        return LakeStatus(lake_root(), "", "", None, "")
+    reachable: bool | None = None
+    problem = ""
+    if check:
+        try:
+            store.bucket_reachable()
+            reachable = True
+        except LakeStoreError as exc:
+            reachable, problem = False, str(exc)
+    return LakeStatus(lake_root(), store.remote.url, store.remote.endpoint_url, reachable, problem)

@@ -34,7 +34,16 @@ from ddgov.catalog.selectors.datasets import dataset_can_edit
 from ddgov.catalog.services.datasets import CatalogValidationError, _deny
 from ddgov.identity.models import User
 from ddgov.jobs.services import job_enqueue
-from ddgov.lake.storage import absolute, atomic_target, raw_path, relative, table_path, tmp_dir
+from ddgov.lake.storage import (
+    absolute,
+    atomic_target,
+    discard,
+    persist,
+    raw_path,
+    relative,
+    table_path,
+    tmp_dir,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 20
@@ -114,7 +123,7 @@ class _CommitMarker:
 
 def _remove_unless_committed(path: Path, state: dict[str, bool]) -> None:
     if not state["committed"]:
-        path.unlink(missing_ok=True)
+        discard(path)
         for parent in (path.parent, path.parent.parent):
             try:
                 parent.rmdir()
@@ -161,6 +170,7 @@ def resource_version_create(
             final.parent.mkdir(parents=True, exist_ok=True)
             work.replace(final)
             _discard_on_rollback(final)
+            persist(final)
             version = ResourceVersion.objects.create(
                 resource=resource,
                 number=number,
@@ -308,7 +318,7 @@ def resource_version_ingest(
     )
     reporter = _ProgressWriter(version.pk, progress)
     try:
-        with atomic_target(final) as work:
+        with atomic_target(final, durable=True) as work:
             result = _ingest_checked(version, work, reporter)
     except IngestError as exc:
         return _fail(version, message=exc.message, code=exc.code)
@@ -356,7 +366,7 @@ def resource_version_ingest(
             )
             _on_commit_ingested(version)
     except Exception:
-        final.unlink(missing_ok=True)
+        discard(final)
         raise
     if progress is not None:
         progress(1.0, "done")
