@@ -11,6 +11,8 @@ at three fixed points:
   version must fail. The previous version stays current.
 * ``after_ingest`` — after a version has committed as succeeded (profiling, quality checks).
   Each receives the version's primary key; errors are logged, never raised into the ingest.
+* ``dataset_badges`` — small HTML badges on the dataset page (e.g. the quality score); each
+  returns rendered, escaped HTML or an empty string. Errors are logged and the badge left out.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ T = TypeVar("T")
 PublishCheck = Callable[["Dataset"], list[str]]
 VersionCheck = Callable[["ResourceVersion", Path], "IngestError | None"]
 AfterIngest = Callable[[int], None]
+DatasetBadge = Callable[["Dataset"], str]
 
 publish_checks: list[PublishCheck] = []
 version_checks: list[VersionCheck] = []
 after_ingest: list[AfterIngest] = []
+dataset_badges: list[DatasetBadge] = []
 
 
 def _add(registry: list[T], func: T) -> T:
@@ -55,6 +59,25 @@ def register_version_check(func: VersionCheck) -> VersionCheck:
 def register_after_ingest(func: AfterIngest) -> AfterIngest:
     """Register work to run once a version has been ingested and committed."""
     return _add(after_ingest, func)
+
+
+def register_dataset_badge(func: DatasetBadge) -> DatasetBadge:
+    """Register a badge for the dataset page (returns safe HTML, or "" for none)."""
+    return _add(dataset_badges, func)
+
+
+def dataset_badges_html(dataset: Dataset) -> list[str]:
+    """Every registered badge's HTML for ``dataset``; a failing badge is logged and left out."""
+    found: list[str] = []
+    for badge in dataset_badges:
+        try:
+            html = badge(dataset)
+        except Exception:
+            log.exception("dataset badge %r failed for %s", badge, dataset.pk)
+            continue
+        if html:
+            found.append(html)
+    return found
 
 
 def publish_refusals(dataset: Dataset) -> list[str]:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ddgov.catalog.hooks import dataset_badges_html
 from ddgov.catalog.links import resource_download_url, resource_original_url
 from ddgov.catalog.models import Dataset, Resource, ResourceVersion
 from ddgov.catalog.selectors.browse import (
@@ -228,6 +229,7 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
             if ready
             else "",
             "rdf_base": f"/dataset/{dataset.name}",
+            "badges": dataset_badges_html(dataset),
         },
     )
 
