@@ -1,5 +1,15 @@
-"""URLs of the profiling part (included by governance/urls.py)."""
+"""URLs of the profiling part (included by governance/urls.py under ``/governance/``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ddgov.governance.profiling import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("resource/<uuid:resource_id>/profile/", views.profile_page, name="profile"),
+    path("resource/<uuid:resource_id>/profile.json", views.profile_json, name="profile_json"),
+    path(
+        "resource/<uuid:resource_id>/profile/refresh/",
+        views.profile_refresh,
+        name="profile_refresh",
+    ),
+]
