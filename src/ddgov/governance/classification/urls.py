@@ -1,5 +1,28 @@
-"""URLs of the classification part (included by governance/urls.py)."""
+"""URLs of the classification part (included by governance/urls.py under ``/governance/``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ddgov.governance.classification import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "dataset/<slug:name>/classification/",
+        views.classification_page,
+        name="classification",
+    ),
+    path(
+        "dataset/<slug:name>/classification/dataset/",
+        views.classification_dataset,
+        name="classification_dataset",
+    ),
+    path(
+        "dataset/<slug:name>/classification/resource/<uuid:resource_id>/",
+        views.classification_columns,
+        name="classification_columns",
+    ),
+    path(
+        "dataset/<slug:name>/classification/resource/<uuid:resource_id>/detect/",
+        views.classification_detect,
+        name="classification_detect",
+    ),
+]
