@@ -85,11 +85,16 @@ def export_resources(dataset: Dataset) -> list[Resource]:
     )
 
 
-def resource_version_for_download(*, resource: Resource, number: int | None) -> ResourceVersion:
+def resource_version_for_download(
+    *, resource: Resource, number: int | None, include_unready: bool = False
+) -> ResourceVersion:
     """Return version ``number`` of ``resource`` (its current version when None), or raise NotFound.
 
-    Any stored version may be asked for by number: versions are immutable and all stay
-    downloadable. Whether it has a table or only an original is for the caller to check.
+    Every ingested version stays downloadable: versions are immutable. A version that is queued,
+    running or failed is served only with ``include_unready`` (the dataset's stewards): its
+    upload has not passed the ingest and governance checks — a file refused for holding personal
+    data must never be readable from an open dataset. Whether it has a table or only an original
+    is for the caller to check.
     """
     if number is None:
         if resource.current_version is None:
@@ -98,4 +103,6 @@ def resource_version_for_download(*, resource: Resource, number: int | None) -> 
     version = ResourceVersion.objects.filter(resource=resource, number=number).first()
     if version is None:
         raise NotFound(f"{resource.pk} v{number}")
+    if version.status != ResourceVersion.Status.SUCCEEDED and not include_unready:
+        raise NotFound(f"{resource.pk} v{number} is not ready")
     return version

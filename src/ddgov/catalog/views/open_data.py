@@ -38,7 +38,12 @@ from ddgov.catalog.dcat import (
 )
 from ddgov.catalog.links import site_base
 from ddgov.catalog.models import Resource, ResourceVersion
-from ddgov.catalog.selectors.datasets import NotFound, Viewer, resource_get_for_viewer
+from ddgov.catalog.selectors.datasets import (
+    NotFound,
+    Viewer,
+    dataset_can_edit,
+    resource_get_for_viewer,
+)
 from ddgov.catalog.selectors.open_data import (
     dataset_get_for_export,
     datasets_export_page,
@@ -189,7 +194,8 @@ def _version_or_link(
                 "ทรัพยากรนี้ยังไม่มีเวอร์ชันที่พร้อมใช้ (กำลังนำเข้า หรือการนำเข้าไม่สำเร็จ)"
             )
         )
-    return resource_version_for_download(resource=resource, number=number)
+    stewards = dataset_can_edit(user=_viewer(request), dataset=resource.dataset)
+    return resource_version_for_download(resource=resource, number=number, include_unready=stewards)
 
 
 def _serve_version(
