@@ -37,7 +37,12 @@ def select(names: list[str]) -> list[str] | None:
 
 
 def main(argv: list[str]) -> int:
-    """Run the named benchmarks (all when none are named); exit 2 on an unknown name."""
+    """Run the named benchmarks (all when none are named); exit 2 on an unknown name.
+
+    Options after the names (``--rows 100000``) are handed to each benchmark as its ``sys.argv``.
+    """
+    first_option = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    argv, options = argv[:first_option], argv[first_option:]
     chosen = select(argv)
     if chosen is None:
         print(f"unknown benchmark; known: {', '.join(benches())} (or a group: catalog, governance)")
@@ -45,6 +50,7 @@ def main(argv: list[str]) -> int:
     known = benches()
     for name in chosen:
         print(f"== {name}", flush=True)
+        sys.argv = [f"bench {name}", *options]
         importlib.import_module(known[name]).run()
     return 0
 
