@@ -12,6 +12,12 @@ write for the same answer (``SELECT * … WHERE … ORDER BY …, _id LIMIT … 
 are made stable with ``_id`` on both sides (pages must not overlap); the sort shapes also show
 bare DuckDB without that tie-break, to show what stability costs.
 
+The engine keeps tables of 1 M rows or more as DuckDB copies (``_id`` order, and one per sort
+order asked for) built in the background. The calls are first timed before any copy exists
+(Parquet only, the first minutes after an ingest), then the copies are built (their build time
+and size printed) and the caches emptied, and the mix is timed again beside bare DuckDB: the
+steady state, and the figures the goal is about.
+
 The sandbox line compares ``sandbox_query`` (parse, policy, fresh locked connection, timer) with
 the same SQL on bare DuckDB: on a warm connection, and on a fresh connection per query.
 
@@ -59,6 +65,18 @@ def run() -> None:
         f" generated in {r['generate_s']:.1f} s; {r['calls']} calls over {len(SHAPES)} shapes, {r['threads']} threads"
     )
     print(f"first call on the file (view, footer, _id order check): {r['cold_ms']:.0f} ms")
+    p = r["parquet"]
+    print(
+        f"before the copies exist (Parquet only): p50 {p['p50']:6.1f} ms  p99 {p['p99']:6.1f} ms"
+        f"  mean {p['mean']:6.1f} ms"
+    )
+    for shape in SHAPES:
+        o = r["shapes"][shape]["parquet"]
+        print(f"  {shape:20s} p50 {o['p50']:7.1f}  p99 {o['p99']:7.1f} ms")
+    print(
+        "copies built in the background: "
+        + ", ".join(f"{c['name']} {c['seconds']:.1f} s {c['mb']:.0f} MB" for c in r["copies"])
+    )
     print(
         f"datastore_search   p50 {ours['p50']:6.1f} ms  p99 {ours['p99']:6.1f} ms  mean {ours['mean']:6.1f} ms"
         f" | bare DuckDB same answers p50 {bare['p50']:6.1f} ms  p99 {bare['p99']:6.1f} ms  mean {bare['mean']:6.1f} ms"
@@ -66,7 +84,7 @@ def run() -> None:
     )
     u = r["uncached"]
     print(
-        f"  without the totals cache (every filtered total counted again):"
+        f"  without the totals caches (every filtered total counted again):"
         f" p50 {u['p50']:6.1f} ms  p99 {u['p99']:6.1f} ms  mean {u['mean']:6.1f} ms"
     )
     meets = ours["p50"] <= GOAL_P50_MS and ours["p99"] <= GOAL_P99_MS
@@ -225,7 +243,44 @@ def _sandbox(path: Path, threads: int, count: int) -> dict[str, Any]:
     return {"queries": count, **{k: _percentiles(v) for k, v in times.items()}}
 
 
-def child() -> None:
+def _before_and_copies(
+    resource_id: str, calls: list[tuple[str, dict[str, Any]]]
+) -> tuple[dict[str, list[float]], list[dict[str, Any]]]:
+    """Time the calls from Parquet alone, then build the copies as the first requests would.
+
+    The rows copy first, then one per sort order, waiting for the background builder; the
+    caches are emptied afterwards so the measured run starts cold like the bare side.
+    """
+    from django.contrib.auth.models import AnonymousUser  # noqa: PLC0415
+
+    from ddgov.catalog.selectors.datastore import datastore_search  # noqa: PLC0415
+    from ddgov.catalog.selectors.datastore_engine import _current_engine  # noqa: PLC0415
+
+    engine = _current_engine()
+    viewer = AnonymousUser()
+    engine.use_copies = False
+    before: dict[str, list[float]] = {s: [] for s in SHAPES}
+    for shape, kwargs in calls:
+        started = time.perf_counter()
+        datastore_search(viewer=viewer, resource_id=resource_id, **kwargs)
+        before[shape].append(time.perf_counter() - started)
+    engine.use_copies = True
+    datastore_search(viewer=viewer, resource_id=resource_id, limit=1)
+    engine.builder.wait()
+    for kwargs in {str(k.get("sort")): k for _s, k in calls if "sort" in k}.values():
+        datastore_search(viewer=viewer, resource_id=resource_id, **kwargs)
+    engine.builder.wait()
+    copies = [
+        {"name": target.name, "seconds": seconds, "mb": target.stat().st_size / 1e6}
+        for target, seconds in engine.builder.built
+    ]
+    with engine.lock:
+        engine.totals.clear()
+        engine.cubes.clear()
+    return before, copies
+
+
+def child() -> None:  # noqa: PLR0915 - one measured sequence, read top to bottom
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddgov.settings")
     import django  # noqa: PLC0415
 
@@ -236,6 +291,9 @@ def child() -> None:
 
     from ddgov.catalog.selectors.datastore import datastore_search  # noqa: PLC0415
     from ddgov.catalog.selectors.datastore_engine import _current_engine  # noqa: PLC0415
+
+    engine = _current_engine()
+    engine.use_copies = False  # the first call measures Parquet, as before the copies
 
     rows = int(os.environ.get("BENCH_DATASTORE_ROWS", "10000000"))
     count = int(os.environ.get("BENCH_DATASTORE_CALLS", "300"))
@@ -257,6 +315,7 @@ def child() -> None:
     ).fetchone()
 
     calls = _calls(count, rows, rng)
+    before, copies = _before_and_copies(resource_id, calls)
     for _shape, kwargs in calls[:10]:  # warm both the same way
         datastore_search(viewer=viewer, resource_id=resource_id, **kwargs)
         for sql, params in _bare_sql(kwargs):
@@ -281,10 +340,10 @@ def child() -> None:
     bare.close()
     # The same calls again with the totals cache emptied before each: every total is counted.
     uncached: list[float] = []
-    engine = _current_engine()
     for _shape, kwargs in calls:
         with engine.lock:
             engine.totals.clear()
+            engine.cubes.clear()
         started = time.perf_counter()
         datastore_search(viewer=viewer, resource_id=resource_id, **kwargs)
         uncached.append(time.perf_counter() - started)
@@ -300,6 +359,8 @@ def child() -> None:
                 "calls": len(calls),
                 "threads": threads,
                 "cold_ms": cold * 1000,
+                "parquet": _percentiles([t for v in before.values() for t in v]),
+                "copies": copies,
                 "ddgov": _percentiles([t for v in ours.values() for t in v]),
                 "bare": _percentiles([t for v in base.values() for t in v]),
                 "uncached": _percentiles(uncached),
@@ -307,6 +368,7 @@ def child() -> None:
                     s: {
                         "ddgov": _percentiles(ours[s]),
                         "bare": _percentiles(base[s]),
+                        "parquet": _percentiles(before[s]),
                         **({"loose": _percentiles(loose[s])} if loose[s] else {}),
                     }
                     for s in SHAPES

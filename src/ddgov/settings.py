@@ -218,6 +218,9 @@ DDGOV_SANDBOX_TEMP_MB = env.int("DDGOV_SANDBOX_TEMP_MB", default=1024)
 # CKAN's datastore_search_sql is off for anonymous callers unless this is true.
 DDGOV_SEARCH_BACKEND = env.str("DDGOV_SEARCH_BACKEND", default="embedded")
 DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)
+# Ordered DuckDB copies of big tables for fast DataStore paging and sorting (docs/catalog-datastore.md).
+DDGOV_DATASTORE_COPY_MIN_ROWS = env.int("DDGOV_DATASTORE_COPY_MIN_ROWS", default=1_000_000)
+DDGOV_DATASTORE_SORT_COPIES = env.int("DDGOV_DATASTORE_SORT_COPIES", default=4)
 
 LOGGING = {
     "version": 1,

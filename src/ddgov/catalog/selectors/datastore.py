@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +32,7 @@ from ddgov.catalog.selectors.datasets import (
     NotFound,
     Viewer,
     dataset_get_for_viewer,
+    datasets_visible,
     resource_get_for_viewer,
     resource_table_path,
 )
@@ -49,6 +51,7 @@ from ddgov.catalog.selectors.datastore_engine import (
 from ddgov.identity.models import User
 from ddgov.lake.sandbox import SandboxError, SandboxLimits, TableRef, sandbox_tables_referenced
 from ddgov.lake.selectors import lake_query
+from ddgov.lake.storage import absolute
 
 __all__ = [
     "LIMIT_DEFAULT",
@@ -101,6 +104,37 @@ def _resource_table(*, viewer: Viewer, resource_id: str) -> tuple[Resource, Tabl
     try:
         return resource, engine_table(path=path)
     except ValueError as exc:  # not under the lake's tables/ folder
+        raise _not_found(str(resource_id)) from exc
+
+
+def _search_table(*, viewer: Viewer, resource_id: str) -> TableInfo:
+    """Return the current table of a visible resource, or raise Not Found (also if invisible).
+
+    The same rule as :func:`resource_get_for_viewer` (an active resource of a dataset the viewer
+    may see, drafts included) in one query that fetches only the table's path: the lookup is a
+    sizeable part of a page that DuckDB answers in a few milliseconds.
+    """
+    try:
+        rid = uuid.UUID(str(resource_id))
+    except ValueError as exc:
+        raise _not_found(str(resource_id)) from exc
+    stored = (
+        Resource.objects.filter(
+            pk=rid,
+            state=Resource.State.ACTIVE,
+            dataset__in=datasets_visible(viewer=viewer, include_drafts=True).values("pk"),
+        )
+        .values_list("current_version__parquet_path", flat=True)
+        .first()
+    )
+    if not stored:
+        raise _not_found(str(resource_id))
+    try:
+        path = absolute(stored)
+        if not path.is_file():
+            raise _not_found(str(resource_id))
+        return engine_table(path=path)
+    except ValueError as exc:  # not in the lake, or not under its tables/ folder
         raise _not_found(str(resource_id)) from exc
 
 
@@ -181,6 +215,10 @@ class _Where:
     def __init__(self) -> None:
         self.clauses: list[str] = []
         self.params: list[Any] = []
+        self.equalities: dict[str, tuple[list[Any], bool]] = {}
+        """The exact-match filters, {column: (values, also NULL)}, for counting totals."""
+        self.only_equalities = True
+        """False once a clause other than an exact-match filter (``q``) was added."""
 
     @property
     def sql(self) -> str:
@@ -215,11 +253,15 @@ def _filters(table: TableInfo, filters: Mapping[str, Any] | str | None, where: _
         if len(typed) != len(values):
             parts.append(f"{quoted} IS NULL")
         where.clauses.append(parts[0] if len(parts) == 1 else f"({' OR '.join(parts)})")
+        if column in where.equalities:  # the same column twice (case-folded): keep SQL only
+            where.only_equalities = False
+        where.equalities[column] = (typed, len(typed) != len(values))
 
 
 def _token_match(table: TableInfo, columns: Iterable[str], token: str, where: _Where) -> None:
     """Require ``token`` inside one of ``columns`` (case-insensitive substring)."""
     needle = token.lower()
+    where.only_equalities = False
     ors: list[str] = []
     for column in columns:
         if column == ID_COLUMN:
@@ -305,7 +347,7 @@ def datastore_search(
     ``"col asc, col2 desc"``; ``limit`` is capped at 32,000. Rows without a sort come in ``_id``
     order; a sort is made stable with ``_id``.
     """
-    _resource, table = _resource_table(viewer=viewer, resource_id=resource_id)
+    table = _search_table(viewer=viewer, resource_id=resource_id)
     if records_format not in _RECORDS_FORMATS:
         choices = ", ".join(_RECORDS_FORMATS)
         raise datastore_invalid(
@@ -353,6 +395,7 @@ def datastore_search(
             where=where.sql,
             params=where.params,
             distinct_names=names if distinct else None,
+            equalities=where.equalities if where.only_equalities else None,
         )
         result["total_was_estimated"] = False
     result["_links"] = _links(

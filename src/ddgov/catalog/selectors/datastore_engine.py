@@ -8,6 +8,11 @@ order are remembered, keyed by path, modification time and size. Lake files are 
 new upload is a new file), so the cache can only miss, never be stale; totals of filtered
 queries are cached the same way, which makes paging through a filter cost one count.
 
+Tables of a million rows or more are also kept as DuckDB files in ``_id`` order and in each
+requested sort order (:mod:`ddgov.catalog.selectors.datastore_copies`), built in the background
+and attached read-only once they exist; filtered totals over a few low-cardinality columns are
+then counted for every value combination in one pass and cached per version.
+
 The connection can read only the lake's ``tables/`` folder (DuckDB's ``allowed_directories``
 with external access off and the configuration locked), although every query it runs is
 built by :mod:`ddgov.catalog.selectors.datastore` from checked column names and bound values.
@@ -25,7 +30,7 @@ import shutil
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,11 +39,26 @@ import duckdb
 from django.conf import settings
 from pythainlp.tokenize import word_tokenize
 
+from ddgov.catalog.selectors.datastore_copies import (
+    COPY_TABLE,
+    META_TABLE,
+    ROWS_NAME,
+    CopyBuilder,
+    CopyJob,
+    copy_folder,
+    copy_min_rows,
+    sort_copies_max,
+    sort_copy_name,
+)
 from ddgov.lake.storage import lake_root, tmp_dir
 
 ID_COLUMN = "_id"
 VIEW_CACHE_SIZE = 512
 TOTAL_CACHE_SIZE = 4096
+CUBE_CACHE_SIZE = 256
+CUBE_MAX_GROUPS = 4096
+"""A filter's columns get their totals counted per value combination when the estimated number
+of combinations (product of the columns' distinct counts) is at most this."""
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _EDGE_PUNCT = re.compile(r"^[^\w\u0e00-\u0e7f]+|[^\w\u0e00-\u0e7f]+$")
@@ -256,6 +276,11 @@ class _Engine:
         self.tables: OrderedDict[str, TableInfo] = OrderedDict()
         self.totals: OrderedDict[tuple[Any, ...], int] = OrderedDict()
         self.counter = 0
+        self.copies: dict[Path, str] = {}
+        self.estimates: dict[Path, dict[str, int]] = {}
+        self.cubes: OrderedDict[tuple[Any, ...], dict[tuple[Any, ...], int]] = OrderedDict()
+        self.builder = CopyBuilder()
+        self.use_copies = True
         self.spill = tmp_dir() / f"datastore-{os.getpid()}"
         self.con = duckdb.connect(":memory:")
         tables_dir = root / "tables"
@@ -321,6 +346,45 @@ class _Engine:
                 _old_key, old = self.tables.popitem(last=False)
                 self.con.execute(f"DROP VIEW IF EXISTS {old.view}")
             return info
+
+    def copy_source(self, table: TableInfo, order_sql: str = "") -> str | None:
+        """Return the attached copy of ``table`` in ``order_sql`` order (``""``: ``_id`` order).
+
+        ``None`` when there is none yet; a missing copy of a large table is then queued for the
+        background builder (a sort copy only once the ``_id``-order copy exists, and only while
+        the version has fewer than ``DDGOV_DATASTORE_SORT_COPIES`` of them).
+        """
+        if not self.use_copies or not table.id_ordered or table.row_count < copy_min_rows():
+            return None
+        folder = copy_folder(table.path, table.stamp)
+        target = folder / (sort_copy_name(order_sql) if order_sql else ROWS_NAME)
+        alias = self.copies.get(target)
+        if alias is not None:
+            return f"{alias}.{COPY_TABLE}"
+        if target.is_file():
+            return self._attach(target)
+        if not order_sql:
+            types = tuple(table.types.items())
+            self.builder.submit(CopyJob(table.path, target, "", types))
+        elif (folder / ROWS_NAME).is_file() and len(
+            list(folder.glob("sort-*.duckdb"))
+        ) + self.builder.pending(folder) < sort_copies_max():
+            self.builder.submit(CopyJob(folder / ROWS_NAME, target, order_sql, ()))
+        return None
+
+    def _attach(self, target: Path) -> str:
+        with self.lock:
+            alias = self.copies.get(target)
+            if alias is None:
+                self.counter += 1
+                alias = f"c{self.counter}"
+                # The alias is ours and the path a quoted literal inside the lake's tables/.
+                self.con.execute(f"ATTACH {_literal(str(target))} AS {alias} (READ_ONLY)")
+                if target.name == ROWS_NAME:
+                    rows = self.con.execute(f"SELECT name, estimate FROM {alias}.{META_TABLE}")  # noqa: S608
+                    self.estimates[target] = {str(n): int(e) for n, e in rows.fetchall()}
+                self.copies[target] = alias
+        return f"{alias}.{COPY_TABLE}"
 
     def run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         """Run ``sql`` on a fresh cursor, interrupted at the sandbox time limit."""
@@ -422,10 +486,16 @@ def _order_sql(
     return ", ".join(parts)
 
 
-def _select(table: TableInfo, columns: str, where: str, tail: str) -> str:
-    """Compose a SELECT from schema-checked, quoted identifiers; values stay ``?`` parameters."""
+def _select(
+    table: TableInfo, columns: str, where: str, tail: str, source: str | None = None
+) -> str:
+    """Compose a SELECT from schema-checked, quoted identifiers; values stay ``?`` parameters.
+
+    ``source`` is an attached copy of the table (same rows, same ``_id`` order) to read instead
+    of the Parquet view.
+    """
     where_sql = f" WHERE {where}" if where else ""
-    return f"SELECT {columns} FROM {table.view}{where_sql}{tail}"  # noqa: S608 - see docstring
+    return f"SELECT {columns} FROM {source or table.view}{where_sql}{tail}"  # noqa: S608 - see docstring
 
 
 def engine_query(
@@ -453,12 +523,14 @@ def engine_query(
         [(ID_COLUMN, "DESC")],
     )
     descending = bool(order) and id_only_order and order[0][1] == "DESC"
+    engine = _current_engine()
+    src = engine.copy_source(table)  # the DuckDB copy in _id order, once it exists
     if not where and not distinct and table.id_ordered and id_only_order:
         # _id is the row number: a page is an _id range, found from row-group statistics.
         high = table.row_count - offset if descending else offset + limit
         low = max(high - limit, 0)
         direction = "DESC" if descending else "ASC"
-        sql = _select(table, cols, "_id > ? AND _id <= ?", f" ORDER BY _id {direction}")
+        sql = _select(table, cols, "_id > ? AND _id <= ?", f" ORDER BY _id {direction}", src)
         page = [low, high]
     elif distinct:
         sql = _select(
@@ -466,33 +538,55 @@ def engine_query(
             f"DISTINCT {cols}",
             where,
             f" ORDER BY {_order_sql(table, order, names)}{limit_sql}",
+            src,
         )
     elif not table.has_id:
         order_sql = f" ORDER BY {_order_sql(table, order, names)}" if order else ""
         sql = _select(table, cols, where, f"{order_sql}{limit_sql}")
     elif not id_only_order:
-        # Sorted pages: the top-N runs over the sort columns and _id only, then just the page's
-        # rows are read whole (2-4x faster than sorting whole rows on wide tables).
-        order_sql = f" ORDER BY {_order_sql(table, order, [ID_COLUMN])}"
-        inner = _select(table, "_id", where, f"{order_sql}{limit_sql}")
-        sql = _select(table, cols, f"_id IN ({inner})", f"{order_sql} LIMIT {int(limit)}")
-    elif table.id_ordered and not descending and offset >= deep_offset:
-        # Deep pages: find the page's _id values reading one column, then fetch those rows.
+        order_by = _order_sql(table, order, [ID_COLUMN])
+        sorted_src = engine.copy_source(table, order_by) if src else None
+        if sorted_src:
+            # The copy stores the rows in exactly this order: the page is a scan, no sort.
+            sql = _select(table, cols, where, limit_sql, sorted_src)
+        else:
+            # The top-N runs over the sort columns and _id only, then just the page's rows are
+            # read whole (2-4x faster than sorting whole rows on wide tables).
+            inner = _select(table, "_id", where, f" ORDER BY {order_by}{limit_sql}", src)
+            sql = _select(
+                table, cols, f"_id IN ({inner})", f" ORDER BY {order_by} LIMIT {int(limit)}", src
+            )
+    elif table.id_ordered and not descending and offset >= deep_offset and not src:
+        # Deep pages in Parquet: find the page's _id values reading one column, then the rows.
         inner = _select(table, "_id", where, limit_sql)
         sql = _select(table, cols, f"_id IN ({inner})", " ORDER BY _id")
     elif table.id_ordered and not descending:
-        # File order is _id order, which DuckDB keeps (preserve_insertion_order) without a sort.
-        sql = _select(table, cols, where, limit_sql)
+        # Stored order is _id order, which DuckDB keeps (preserve_insertion_order) without a sort.
+        sql = _select(table, cols, where, limit_sql, src)
     else:
         direction = "DESC" if descending else "ASC"
-        sql = _select(table, cols, where, f" ORDER BY _id {direction}{limit_sql}")
-    return _current_engine().run(sql, page)
+        sql = _select(table, cols, where, f" ORDER BY _id {direction}{limit_sql}", src)
+    return engine.run(sql, page)
+
+
+Equalities = Mapping[str, tuple[Sequence[Any], bool]]
+"""A filter as {column: (values, also NULL)} — what ``filters`` asks for, with nothing else."""
 
 
 def engine_total(
-    *, table: TableInfo, where: str, params: Sequence[Any], distinct_names: Sequence[str] | None
+    *,
+    table: TableInfo,
+    where: str,
+    params: Sequence[Any],
+    distinct_names: Sequence[str] | None,
+    equalities: Equalities | None = None,
 ) -> int:
-    """Return how many rows (or distinct rows) match; unfiltered counts come from the footer."""
+    """Return how many rows (or distinct rows) match; unfiltered counts come from the footer.
+
+    ``equalities`` is the same filter in structured form, given when ``where`` is made of
+    exact-match filters only: on a large table whose filtered columns have few value
+    combinations the count comes from a per-version count of every combination (one pass).
+    """
     if not where and distinct_names is None:
         return table.row_count
     engine = _current_engine()
@@ -501,14 +595,68 @@ def engine_total(
         if key in engine.totals:
             engine.totals.move_to_end(key)
             return engine.totals[key]
-    if distinct_names is not None:
+    src = engine.copy_source(table)
+    cube = _cube(engine, table, src, equalities) if equalities and distinct_names is None else None
+    if cube is not None and equalities is not None:
+        columns = sorted(equalities)
+        total = sum(
+            n
+            for values, n in cube.items()
+            if all(
+                equalities[c][1] if v is None else v in equalities[c][0]
+                for c, v in zip(columns, values, strict=True)
+            )
+        )
+    elif distinct_names is not None:
         cols = ", ".join(table.quoted(n) for n in distinct_names)
-        sql = f"SELECT count(*) FROM ({_select(table, f'DISTINCT {cols}', where, '')})"  # noqa: S608
+        sql = f"SELECT count(*) FROM ({_select(table, f'DISTINCT {cols}', where, '', src)})"  # noqa: S608
+        total = int(engine.run(sql, params)[0][0])
     else:
-        sql = _select(table, "count(*)", where, "")
-    total = int(engine.run(sql, params)[0][0])
+        total = int(engine.run(_select(table, "count(*)", where, "", src), params)[0][0])
     with engine.lock:
         engine.totals[key] = total
         while len(engine.totals) > TOTAL_CACHE_SIZE:
             engine.totals.popitem(last=False)
     return total
+
+
+def _cube(
+    engine: _Engine, table: TableInfo, src: str | None, equalities: Equalities
+) -> dict[tuple[Any, ...], int] | None:
+    """Return the row count of every value combination of the filtered columns, or ``None``.
+
+    Only on a table with a ``_id``-order copy, whose build estimated each column's distinct
+    values (text, whole-number, boolean and date columns: their values compare exactly in
+    Python as in SQL), and when the combinations are at most ``CUBE_MAX_GROUPS``.
+    """
+    if src is None:
+        return None
+    columns = sorted(equalities)
+    rows_copy = copy_folder(table.path, table.stamp) / ROWS_NAME
+    estimates = engine.estimates.get(rows_copy, {})
+    combinations = 1
+    for column in columns:
+        if column not in estimates:
+            return None
+        combinations *= max(1, estimates[column])
+    if combinations > CUBE_MAX_GROUPS:
+        return None
+    key = (str(table.path), table.stamp, tuple(columns))
+    with engine.lock:
+        cube = engine.cubes.get(key)
+        if cube is not None:
+            engine.cubes.move_to_end(key)
+            return cube
+    quoted = ", ".join(table.quoted(c) for c in columns)
+    rows = engine.run(f"SELECT {quoted}, count(*) FROM {src} GROUP BY ALL", [])  # noqa: S608 - schema-quoted names, our alias
+    cube = {tuple(row[:-1]): int(row[-1]) for row in rows}
+    with engine.lock:
+        engine.cubes[key] = cube
+        while len(engine.cubes) > CUBE_CACHE_SIZE:
+            engine.cubes.popitem(last=False)
+    return cube
+
+
+def engine_copies_wait(*, timeout: float | None = None) -> bool:
+    """Wait until the background builder has built every queued copy (for tests, benchmarks)."""
+    return _current_engine().builder.wait(timeout)
