@@ -7,6 +7,11 @@ uploaded and ingested through the catalog's services in this process, and classi
 same hooks every upload goes through: the citizen ID and plate columns are found personal. The
 OIC steward then marks the policy number personal too (it leads back to the insured), as a
 steward's decision on the classification page would.
+
+The prototype's last step follows: the steward releases it as open data through the
+anonymisation pipeline (k = 5, l = 2 on age, sex, province, vehicle year and make, with the
+claim count as the sensitive value), which publishes the public dataset
+``motor-insurance-policies-open`` with its lineage and risk report.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from ddgov.agencies.models import Agency
 from ddgov.catalog.models import Dataset, ResourceVersion
 from ddgov.catalog.services.datasets import dataset_create, resource_create
 from ddgov.core.seeding import SeedContext, seeder
+from ddgov.governance.anonymize.services import release_create
+from ddgov.governance.anonymize.spec import AnonymizeSpec
 from ddgov.governance.classification.services import column_class_set
 from ddgov.governance.motor import motor_policies_write
 from ddgov.identity.models import User
@@ -30,6 +37,14 @@ from ddgov.lake.storage import tmp_dir
 MOTOR_DATASET = "motor-insurance-policies"
 MOTOR_ROWS_PER_SCALE = 20_000
 MOTOR_STEWARD = "oic.steward"
+# What the open release generalises (quasi-identifiers) and protects (sensitive), as a steward
+# would choose on the release form; hierarchies are the ones the form suggests for each column.
+MOTOR_RELEASE = AnonymizeSpec(
+    quasi=("age", "sex", "province", "vehicle_year", "make"),
+    sensitive=("claim_count",),
+    k=5,
+    l=2,
+)
 
 
 def _motor_metadata(agency: Agency) -> dict[str, Any]:
@@ -96,6 +111,9 @@ def motor_demo_seed(*, agency: Agency, rows: int, seed: int, steward: User | Non
             category="personal",
             access_level="confidential",
         )
+        release_create(actor=steward, source_version=version, spec=MOTOR_RELEASE)
+        while job_run() is not None:  # ingest the release now, in this process
+            pass
     return dataset
 
 
