@@ -18,9 +18,9 @@ from ddgov.governance.classification.selectors import (
     resource_is_personal,
     resource_personal_columns,
 )
-from ddgov.governance.models import ColumnClass
+from ddgov.governance.models import ColumnClass, Release
 from ddgov.governance.motor import COLUMNS, MotorDataError, motor_policies_write
-from ddgov.governance.seeders import MOTOR_DATASET, motor_demo_seed
+from ddgov.governance.seeders import MOTOR_DATASET, MOTOR_RELEASE, motor_demo_seed
 from ddgov.identity.models import Role
 from ddgov.identity.tests.factories import MembershipFactory, StaffUserFactory
 from ddgov.identity.thaiid import thai_id_check_digit
@@ -110,13 +110,13 @@ def test_demo_seeder_makes_a_private_classified_personal_dataset(
     steward = StaffUserFactory(username="oic.steward")
     MembershipFactory(user=steward, agency=oic, role=Role.DATA_STEWARD)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        dataset = motor_demo_seed(agency=oic, rows=400, seed=5, steward=steward)
+        dataset = motor_demo_seed(agency=oic, rows=2_000, seed=5, steward=steward)
     assert dataset.name == MOTOR_DATASET
     assert dataset.private is True
     assert (dataset.data_category, dataset.data_classification) == ("personal", "confidential")
     resource = dataset.resources.get()
     assert resource.current_version.status == ResourceVersion.Status.SUCCEEDED
-    assert resource.current_version.row_count == 400
+    assert resource.current_version.row_count == 2_000
     assert resource_is_personal(resource=resource)
     columns = {c.column: c.source for c in resource_personal_columns(resource=resource)}
     assert columns == {"citizen_id": "detected", "plate": "detected", "policy_no": "steward"}
@@ -132,3 +132,27 @@ def test_demo_seeder_makes_a_private_classified_personal_dataset(
         )
     dataset.refresh_from_db()
     assert dataset.private is True
+
+
+@pytest.mark.django_db
+def test_demo_seeder_releases_the_policies_as_anonymised_open_data(
+    django_capture_on_commit_callbacks: pytest.FixtureRequest,
+) -> None:
+    oic = DepartmentFactory(code="oic", name_th="สำนักงาน คปภ. ทดสอบ", name_en="OIC test")
+    steward = StaffUserFactory(username="oic.steward")
+    MembershipFactory(user=steward, agency=oic, role=Role.DATA_STEWARD)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        source = motor_demo_seed(agency=oic, rows=2_000, seed=5, steward=steward)
+    release = Release.objects.get(source_version__resource__dataset=source)
+    assert release.report["k"]["achieved"] >= MOTOR_RELEASE.k
+    assert release.report["l"]["achieved"] >= (MOTOR_RELEASE.l or 1)
+    assert release.report["suppressed_share"] <= MOTOR_RELEASE.max_suppression
+    opened = release.resource.dataset
+    assert opened.owner_org == oic
+    assert (opened.private, opened.data_category) == (False, "public")
+    assert release.version is not None
+    assert release.version.status == ResourceVersion.Status.SUCCEEDED
+    assert release.resource.current_version == release.version
+    columns = {field["name"] for field in release.version.table_schema["fields"]}
+    assert not columns & {"citizen_id", "plate", "policy_no"}
+    assert {"age", "province", "claim_count"} <= columns
