@@ -11,7 +11,10 @@ hand-written DuckDB query computing the same failure counts the way a developer 
 
 Soda Core and Great Expectations are shown only when importable (they are not dependencies).
 
-``BENCH_QUALITY_ROWS`` (20000000) or ``python -m bench.governance_quality --rows N`` sets the size.
+``BENCH_QUALITY_ROWS`` (20000000) or ``python -m bench.governance_quality --rows N`` sets the size;
+``--per-rule`` (or ``BENCH_QUALITY_PER_RULE=1``) also times each rule alone (its own pass), to
+show which checks cost the most. The table is written with snappy compression and DuckDB's
+default row groups, as the lake's ingest writes it.
 """
 
 from __future__ import annotations
@@ -90,6 +93,10 @@ def _rows() -> int:
     return int(os.environ.get("BENCH_QUALITY_ROWS", DEFAULT_ROWS))
 
 
+def _per_rule() -> bool:
+    return "--per-rule" in sys.argv or os.environ.get("BENCH_QUALITY_PER_RULE") == "1"
+
+
 def _installed(module: str) -> bool:
     try:
         __import__(module)
@@ -101,10 +108,12 @@ def _installed(module: str) -> bool:
 def run() -> None:
     os.environ["BENCH_QUALITY_ROWS"] = str(_rows())
     os.environ["BENCH_QUALITY_CHILD"] = "1"
+    os.environ["BENCH_QUALITY_PER_RULE"] = "1" if _per_rule() else "0"
     try:
         r = run_child("bench.governance_quality")
     finally:
         os.environ.pop("BENCH_QUALITY_CHILD", None)
+        os.environ.pop("BENCH_QUALITY_PER_RULE", None)
     print(
         f"{r['rows']:,} rows, {r['size_mb']:.0f} MB Parquet generated in {r['generate_s']:.1f} s;"
         f" {len(RULES)} rules over 5 dimensions, {r['threads']} threads"
@@ -125,6 +134,10 @@ def run() -> None:
         )
     else:
         print(f"  (the goal, <= {GOAL_S:.0f} s, is for {DEFAULT_ROWS:,} rows)")
+    if r.get("per_rule"):
+        print("  each rule alone (its own pass over the table):")
+        for rule_id, seconds in r["per_rule"].items():
+            print(f"    {rule_id:16s} {seconds:6.2f} s")
     for name, module in (
         ("Soda Core on DuckDB", "soda.scan"),
         ("Great Expectations", "great_expectations"),
@@ -158,7 +171,9 @@ def _child() -> dict[str, Any]:
     path = tmp_dir() / "quality-bench.parquet"
     started = time.perf_counter()
     with connection() as con:
-        con.execute(f"COPY ({GENERATE.format(rows=rows)}) TO '{path}' (FORMAT parquet)")
+        con.execute(
+            f"COPY ({GENERATE.format(rows=rows)}) TO '{path}' (FORMAT parquet, COMPRESSION snappy)"
+        )
     generate_s = time.perf_counter() - started
     rules = rules_parse(RULES)
     context = Context(now=dt.datetime(2025, 1, 20, tzinfo=dt.UTC))
@@ -171,6 +186,12 @@ def _child() -> dict[str, Any]:
         t1 = time.perf_counter()
         results = quality_execute(con, rules, table, context)
         t2 = time.perf_counter()
+        per_rule: dict[str, float] = {}
+        if os.environ.get("BENCH_QUALITY_PER_RULE") == "1":
+            for rule in rules:
+                r0 = time.perf_counter()
+                quality_execute(con, [rule], table, context)
+                per_rule[rule.id] = time.perf_counter() - r0
     with connection() as con:
         gazetteer_register(con)
         b0 = time.perf_counter()
@@ -192,6 +213,7 @@ def _child() -> dict[str, Any]:
         "baseline": {"total_s": b1 - b0},
         "agree": agree,
         "scores": {**scores, "overall": overall},
+        "per_rule": per_rule,
     }
 
 
