@@ -44,8 +44,12 @@ def _compile(po_path: Path, mo_path: Path) -> None:
 
 
 def _is_bilingual(msgid: str) -> bool:
-    """Messages written as "English / ไทย" in the code carry their Thai already."""
-    return bool(THAI.search(msgid))
+    """Messages written as "English / ไทย" in the code carry their Thai already.
+
+    An English message that merely *shows* a Thai character (a legend: "ก a Thai letter") is
+    not bilingual and still needs its translation.
+    """
+    return bool(THAI.search(msgid)) and "/ " in msgid
 
 
 @pytest.mark.parametrize("language", ["th", "en"])
