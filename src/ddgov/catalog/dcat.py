@@ -30,7 +30,14 @@ from ddgov.catalog import links
 from ddgov.catalog.models import Dataset, Group, Resource, ResourceVersion
 from ddgov.catalog.selectors.open_data import ExportPage, export_resources
 from ddgov.catalog.services.downloads import version_csv_known
-from ddgov.catalog.vocab import LICENSES, Classification, DataCategory, DataType
+from ddgov.catalog.vocab import (
+    LANGUAGES,
+    LICENSES,
+    Classification,
+    DataCategory,
+    DataType,
+    language_code,
+)
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -66,19 +73,6 @@ FREQUENCY_BY_INTERVAL = {
     ("yearly", 12): "MONTHLY", ("monthly", 2): "MONTHLY_2", ("monthly", 3): "MONTHLY_3",
     ("weekly", 2): "WEEKLY_2", ("weekly", 3): "WEEKLY_3", ("daily", 2): "DAILY_2", ("daily", 24): "HOURLY",
 }  # fmt: skip
-
-# ISO 639-1 code: (EU language code, Thai name, English name); thai_gdc stores the Thai name.
-LANGUAGES: dict[str, tuple[str, str, str]] = {
-    "th": ("THA", "ไทย", "Thai"), "en": ("ENG", "อังกฤษ", "English"), "zh": ("ZHO", "จีน", "Chinese"),
-    "ms": ("MSA", "มลายู", "Malay"), "my": ("MYA", "พม่า", "Burmese"), "lo": ("LAO", "ลาว", "Lao"),
-    "km": ("KHM", "เขมร", "Khmer"), "ja": ("JPN", "ญี่ปุ่น", "Japanese"), "ko": ("KOR", "เกาหลี", "Korean"),
-    "fr": ("FRA", "ฝรั่งเศส", "French"), "de": ("DEU", "เยอรมัน", "German"), "ar": ("ARA", "อารบิก", "Arabic"),
-}  # fmt: skip
-_LANGUAGE_LOOKUP = {
-    key.casefold(): code
-    for code, (eu, th, en) in LANGUAGES.items()
-    for key in (code, eu, th, en, "ภาษา" + th)
-}
 
 # The plan's ten focus areas → EU data themes.
 EU_THEMES: dict[str, str] = {
@@ -126,8 +120,9 @@ BE_OFFSET = 543
 
 
 def language_normalise(value: str) -> str | None:
-    """Return the ISO 639-1 code for a language given as a code, English or Thai name, or None."""
-    return _LANGUAGE_LOOKUP.get(str(value).strip().casefold())
+    """Return the ISO 639-1 code of a language DCAT can name (code, English or Thai name), or None."""
+    code = language_code(value)
+    return code if code in LANGUAGES else None
 
 
 def frequency_code(unit: str, interval: int | None) -> str | None:
@@ -288,6 +283,12 @@ class _Builder:
         node = self.typed(links.dataset_uri(self.base, dataset), DCAT.Dataset)
         add(node, DCTERMS.title, _text(dataset.title))
         add(node, DCTERMS.description, _text(dataset.notes or dataset.title))
+        title_en = str(dataset.extras.get("title_en") or "").strip()
+        notes_en = str(dataset.extras.get("notes_en") or "").strip() or title_en
+        if title_en:
+            add(node, DCTERMS.title, Literal(title_en, lang="en"))
+        if notes_en:
+            add(node, DCTERMS.description, Literal(notes_en, lang="en"))
         add(node, DCTERMS.identifier, Literal(str(dataset.pk)))
         add(node, DCAT.landingPage, self.document(links.dataset_page_url(self.base, dataset)))
         add(node, FOAF.page, self.document(http_uri(dataset.url)))

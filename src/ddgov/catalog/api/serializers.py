@@ -29,19 +29,10 @@ from ddgov.catalog.api.params import maybe_json
 from ddgov.catalog.links import resource_download_url, resource_original_url, site_base
 from ddgov.catalog.models import Dataset, Group, Resource, ResourceVersion, Tag
 from ddgov.catalog.selectors.datasets import group_get
-from ddgov.catalog.services.datasets import BOOL_FIELDS, EXTRA_FIELDS, LIST_FIELDS, MODEL_FIELDS
-from ddgov.catalog.vocab import LICENSES
+from ddgov.catalog.services.dataset_fields import BOOL_FIELDS
+from ddgov.catalog.services.datasets import EXTRA_FIELDS, LIST_FIELDS, MODEL_FIELDS
+from ddgov.catalog.vocab import LICENSES, OPEN_LICENSES
 
-OPEN_LICENSES = {
-    "Open-D",
-    "cc-by",
-    "cc-by-sa",
-    "cc-zero",
-    "odc-by",
-    "odc-odbl",
-    "odc-pddl",
-    "other-open",
-}
 DATE_FIELDS = {"created_date", "last_updated_date"}
 PACKAGE_STATES = {Dataset.State.ACTIVE.value, Dataset.State.DRAFT.value}
 _BE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -233,6 +224,19 @@ def download_url(
     return urls.get(ext) or urls["original"]
 
 
+def _ready_downloads(
+    request: HttpRequest, *, dataset: Dataset, resource: Resource, version: ResourceVersion
+) -> dict[str, str]:
+    """Return a version's download links once it is ingested, else none.
+
+    A queued, running or failed upload is served to its stewards only, so the API does not
+    advertise it.
+    """
+    if version.status != ResourceVersion.Status.SUCCEEDED:
+        return {}
+    return download_urls(request, dataset=dataset, resource=resource, version=version)
+
+
 def version_dict(
     request: HttpRequest, *, dataset: Dataset, resource: Resource, version: ResourceVersion
 ) -> dict[str, Any]:
@@ -250,7 +254,7 @@ def version_dict(
         "row_count": version.row_count,
         "created": ckan_time(version.created_at),
         "finished": ckan_time(version.finished_at),
-        "download_urls": download_urls(
+        "download_urls": _ready_downloads(
             request, dataset=dataset, resource=resource, version=version
         ),
     }
@@ -269,7 +273,7 @@ def resource_dict(
     url, downloads = resource.url, {}
     if resource.url_type == "upload" and shown is not None:
         url = download_url(request, dataset=dataset, resource=resource, version=shown)
-        downloads = download_urls(request, dataset=dataset, resource=resource, version=shown)
+        downloads = _ready_downloads(request, dataset=dataset, resource=resource, version=shown)
     data: dict[str, Any] = {
         **{k: v for k, v in resource.extras.items() if isinstance(k, str)},
         "id": str(resource.pk),

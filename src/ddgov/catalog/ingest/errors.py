@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # The stable codes (the API's ``ingest_code``, the tests and the docs use them).
@@ -41,3 +42,19 @@ class IngestError(Exception):
     def __str__(self) -> str:
         """Return the bilingual message."""
         return self.message
+
+
+_QUOTED_PATH = re.compile(r"""(["'])(?:[A-Za-z]:)?[\\/][^"'\n]*\1""")
+_BARE_PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:)?(?:[\\/][\w.\-+@~%]+){2,}[\\/]?")
+
+
+def error_detail(exc: BaseException) -> str:
+    """The first line of a library's error, safe to show: server file paths are removed.
+
+    DuckDB, zipfile and openpyxl name the file they read, which is a path inside the lake;
+    uploaders must not learn the server's layout, so every path becomes "the file".
+    """
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    text = _QUOTED_PATH.sub("the file", first)
+    text = _BARE_PATH.sub("the file", text)
+    return " ".join(text.split())[:300]

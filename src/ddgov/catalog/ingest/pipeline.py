@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ddgov.catalog.ingest import engine
 from ddgov.catalog.ingest.engine import sql_ident, sql_list, sql_literal
-from ddgov.catalog.ingest.errors import IngestError
+from ddgov.catalog.ingest.errors import IngestError, error_detail
 from ddgov.catalog.ingest.infer import (
     ColumnPlan,
     apply_forced,
@@ -53,6 +53,12 @@ _BAD_VALUE = re.compile(r"ddgov-bad-value\|(\d+)\|(.*)", re.DOTALL)
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _ORIGINAL = re.compile(r"Original Line: (.*)")
 _FOUND = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+_JSON_AT = re.compile(r"at byte (\d+) in (line|record/value) (\d+)(?::\s*([^.\n]*))?")
+# Table Schema type names in the Thai half of messages.
+TYPE_TH = {
+    "string": "ข้อความ", "integer": "จำนวนเต็ม", "number": "ตัวเลข", "boolean": "ค่าจริง/เท็จ",
+    "date": "วันที่", "datetime": "วันและเวลา", "year": "ปี",
+}  # fmt: skip
 
 
 @dataclass
@@ -240,12 +246,7 @@ def _open_structured(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> _S
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except duckdb.Error as exc:
-        code = "not_json" if fmt == "json" else "not_parquet"
-        raise IngestError(
-            code,
-            _("The %(fmt)s file cannot be read: %(error)s / อ่านไฟล์ %(fmt)s ไม่ได้: %(error)s")
-            % {"fmt": SOURCE_FORMATS[fmt], "error": _first_line(exc)},
-        ) from exc
+        raise _structured_error(exc, fmt) from exc
     if fmt == "json":
         reader, described = _unwrap_ckan(con, reader, described)
     titles = [str(row[0]) for row in described]
@@ -302,7 +303,50 @@ def _unwrap_ckan(
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return error_detail(exc)
+
+
+def _structured_error(exc: duckdb.Error, fmt: str) -> IngestError:
+    """A JSON or Parquet file DuckDB cannot open, described without the lake's file path."""
+    if fmt == "json":
+        at = _JSON_AT.search(str(exc))
+        if at:
+            # DuckDB counts the line (or value) after the one it stopped in.
+            where, number = at.group(2), max(1, int(at.group(3)) - 1)
+            english_where = "line" if where == "line" else "value"
+            thai_where = "บรรทัดที่" if where == "line" else "รายการที่"
+            return IngestError(
+                "not_json",
+                _(
+                    "The file is not valid JSON: %(reason)s near %(where)s %(n)s (byte %(byte)s). / "
+                    "ไฟล์ไม่ใช่ JSON ที่ถูกต้อง: รูปแบบผิดประมาณ%(where_th)s %(n)s (ไบต์ที่ %(byte)s)"
+                )
+                % {
+                    "reason": (at.group(4) or "malformed JSON").strip(),
+                    "where": english_where,
+                    "where_th": thai_where,
+                    "n": number,
+                    "byte": at.group(1),
+                },
+                line=number,
+            )
+        return IngestError(
+            "not_json",
+            _("The file is not valid JSON: %(error)s / ไฟล์ไม่ใช่ JSON ที่ถูกต้อง อ่านเป็นตารางไม่ได้")
+            % {"error": _first_line(exc)},
+        )
+    return IngestError(
+        "not_parquet",
+        _(
+            "The Parquet file cannot be read: %(error)s / "
+            "อ่านไฟล์ Parquet ไม่ได้ ไฟล์อาจเสียหายหรือบันทึกไม่ครบ"
+        )
+        % {"error": _first_line(exc)},
+    )
+
+
+def _type_th(type_name: str) -> str:
+    return TYPE_TH.get(type_name, type_name)
 
 
 def _plans(src: _Source, overrides: Mapping[str, Any]) -> list[ColumnPlan]:
@@ -372,11 +416,12 @@ def _check_forced(plans: list[ColumnPlan]) -> None:
                 "bad_value",
                 _(
                     "Column %(name)s was set to %(type)s but %(count)d value(s) are not, e.g. %(example)s. / "
-                    "คอลัมน์ %(name)s ถูกกำหนดเป็น %(type)s แต่มี %(count)d ค่าที่ไม่ใช่ เช่น %(example)s"
+                    "คอลัมน์ %(name)s ถูกกำหนดเป็น%(type_th)s แต่มี %(count)d ค่าที่ไม่ใช่ เช่น %(example)s"
                 )
                 % {
                     "name": plan.name,
                     "type": plan.type,
+                    "type_th": _type_th(plan.type),
                     "count": bad,
                     "example": repr(plan.stats.get("forced_example")),
                 },
@@ -481,7 +526,7 @@ def _duckdb_error(exc: duckdb.Error, src: _Source) -> IngestError | None:
         "malformed",
         _(
             "The file cannot be read as %(fmt)s near line %(line)d: %(error)s / "
-            "อ่านไฟล์ %(fmt)s ไม่ได้ที่ประมาณบรรทัด %(line)d: %(error)s"
+            "อ่านไฟล์ %(fmt)s ไม่ได้ที่ประมาณบรรทัด %(line)d รูปแบบไฟล์ไม่ถูกต้อง"
         )
         % {"fmt": SOURCE_FORMATS[src.fmt], "line": line, "error": _first_line(exc)},
         line=line,
@@ -593,7 +638,7 @@ def _ingest(
 def _unexpected(exc: BaseException) -> IngestError:
     return IngestError(
         "malformed",
-        _("The file cannot be read: %(error)s / อ่านไฟล์ไม่ได้: %(error)s")
+        _("The file cannot be read: %(error)s / อ่านไฟล์ไม่ได้ รูปแบบไฟล์ไม่ถูกต้องหรือไฟล์เสียหาย")
         % {"error": _first_line(exc)},
     )
 
@@ -608,9 +653,14 @@ def _bad_value(exc: BaseException, plans: list[ColumnPlan]) -> IngestError:
         "bad_value",
         _(
             "Column %(name)s is %(type)s but holds %(value)s, which is not. / "
-            "คอลัมน์ %(name)s เป็นชนิด %(type)s แต่มีค่า %(value)s ซึ่งไม่ใช่ชนิดนี้"
+            "คอลัมน์ %(name)s เป็นชนิด%(type_th)s แต่มีค่า %(value)s ซึ่งไม่ใช่ชนิดนี้"
         )
-        % {"name": plan.name, "type": plan.type, "value": repr(value)},
+        % {
+            "name": plan.name,
+            "type": plan.type,
+            "type_th": _type_th(plan.type),
+            "value": repr(value),
+        },
         column=plan.name,
     )
 

@@ -47,6 +47,21 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"Rar!", "a RAR archive"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
+# Thai names of the kinds above (and of the text formats refused as CSV), for the Thai halves.
+KIND_TH: dict[str, str] = {
+    "a PNG image": "ภาพ PNG", "a JPEG image": "ภาพ JPEG", "a GIF image": "ภาพ GIF",
+    "a PDF document": "เอกสาร PDF", "a ZIP archive": "ไฟล์บีบอัด ZIP",
+    "an empty ZIP archive": "ไฟล์บีบอัด ZIP ที่ว่างเปล่า",
+    "a legacy Office file (.xls/.doc)": "ไฟล์ Office รุ่นเก่า (.xls/.doc)",
+    "a Parquet file": "ไฟล์ Parquet", "a gzip archive": "ไฟล์บีบอัด gzip",
+    "a 7-Zip archive": "ไฟล์บีบอัด 7-Zip", "a RAR archive": "ไฟล์บีบอัด RAR",
+    "an SQLite database": "ฐานข้อมูล SQLite", "text": "ไฟล์ข้อความ",
+    "an Excel workbook (rename it .xlsx)": "ไฟล์ Excel (ให้เปลี่ยนนามสกุลเป็น .xlsx)",
+    "an HTML page": "หน้าเว็บ HTML", "an XML document": "เอกสาร XML",
+}  # fmt: skip
+_MARKUP_TAG = re.compile(r"<[A-Za-z_][\w:.\-]*[\s/>]")
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|div|script)[\s>/]")
+_JSON_START = re.compile(r'^(?:\{\s*(?:"|\})|\[\s*(?:\{|\[|"|\]))')
 _VALUE_LIKE = re.compile(
     r"^[+-]?[\d๐-๙,]*\.?[\d๐-๙]+%?$|^[\d๐-๙]{1,4}[-/.][\d๐-๙]{1,2}[-/.][\d๐-๙]{1,4}$"
 )
@@ -107,11 +122,14 @@ def sniff_format(path: Path, filename: str) -> str:
                 "unsupported_format",
                 _(
                     "%(name)s is %(kind)s, which cannot be ingested as a table; upload CSV, XLSX, JSON or Parquet. / "
-                    "%(name)s เป็น %(kind)s ซึ่งนำเข้าเป็นตารางไม่ได้ กรุณาอัปโหลด CSV, XLSX, JSON หรือ Parquet"
+                    "%(name)s เป็น%(kind_th)s ซึ่งนำเข้าเป็นตารางไม่ได้ กรุณาอัปโหลด CSV, XLSX, JSON หรือ Parquet"
                 )
-                % {"name": filename, "kind": magic},
+                % {"name": filename, "kind": magic, "kind_th": KIND_TH[magic]},
             )
     _refuse_binary(path, filename, head, magic)
+    if _JSON_START.match(_text_head(head)):
+        return "json"  # JSON saved as .csv: read as the JSON it is (documented)
+    _refuse_markup(filename, head)
     return "csv"
 
 
@@ -126,9 +144,9 @@ def _named_format(
             "not_xlsx",
             _(
                 "The file is named %(name)s but is not an Excel workbook (it looks like %(kind)s). / "
-                "ไฟล์ชื่อ %(name)s แต่ไม่ใช่ไฟล์ Excel (ดูเหมือนเป็น %(kind)s)"
+                "ไฟล์ชื่อ %(name)s แต่ไม่ใช่ไฟล์ Excel (ดูเหมือนเป็น%(kind_th)s)"
             )
-            % {"name": filename, "kind": magic or _("text")},
+            % {"name": filename, "kind": magic or "text", "kind_th": KIND_TH[magic or "text"]},
         )
     if ext == ".xls":
         raise IngestError(
@@ -168,14 +186,8 @@ def _refuse_binary(path: Path, filename: str, head: bytes, magic: str | None) ->
     """Refuse an image, archive or workbook that was named like a text file."""
     if magic is not None:
         workbook = magic == "a ZIP archive" and _zip_is_workbook(path)
-        kind = _("an Excel workbook (rename it .xlsx)") if workbook else magic
-        raise IngestError(
-            "not_csv",
-            _(
-                "%(name)s is not a CSV text file: it is %(kind)s. / %(name)s ไม่ใช่ไฟล์ข้อความ CSV แต่เป็น %(kind)s"
-            )
-            % {"name": filename, "kind": kind},
-        )
+        kind = "an Excel workbook (rename it .xlsx)" if workbook else magic
+        raise _not_csv(filename, kind)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise IngestError(
             "not_csv",
@@ -185,6 +197,41 @@ def _refuse_binary(path: Path, filename: str, head: bytes, magic: str | None) ->
             )
             % {"name": filename},
         )
+
+
+def _not_csv(filename: str, kind: str) -> IngestError:
+    return IngestError(
+        "not_csv",
+        _(
+            "%(name)s is not a CSV text file: it is %(kind)s. / %(name)s ไม่ใช่ไฟล์ข้อความ CSV แต่เป็น%(kind_th)s"
+        )
+        % {"name": filename, "kind": kind, "kind_th": KIND_TH[kind]},
+        kind=kind,
+    )
+
+
+def _text_head(head: bytes) -> str:
+    """The start of a text file as text (any BOM and leading blanks removed), for sniffing."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    return text.lstrip("\ufeff \t\r\n")
+
+
+def _refuse_markup(filename: str, head: bytes) -> None:
+    """Refuse an HTML page or XML document named like a CSV (a saved web page, an API answer).
+
+    Read as CSV they "succeed" with the markup as one column name and no rows.
+    """
+    text = _text_head(head)
+    if not text.startswith("<"):
+        return
+    lowered = text[:4096].lower()
+    if _HTML_START.match(lowered) or "<html" in lowered:
+        raise _not_csv(filename, "an HTML page")
+    if lowered.startswith(("<?xml", "<!--")) or _MARKUP_TAG.match(text):
+        raise _not_csv(filename, "an XML document")
 
 
 def _line_of(data: bytes, offset: int) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ddgov.catalog.ingest.errors import IngestError
+from ddgov.catalog.ingest.errors import IngestError, error_detail
 from ddgov.catalog.ingest.rules import HEADER_SCAN_ROWS
 from ddgov.catalog.ingest.sniff import CsvPlan, clean_names, find_header
 
@@ -34,14 +34,14 @@ def _max_uncompressed() -> int:
     return int(getattr(settings, "CATALOG_XLSX_MAX_UNCOMPRESSED", 4 << 30))
 
 
-def _bomb(reason: str) -> IngestError:
+def _bomb(reason: str, reason_th: str) -> IngestError:
     return IngestError(
         "xlsx_bomb",
         _(
             "The workbook was refused because it would expand to an unsafe size (%(reason)s). / "
-            "ปฏิเสธไฟล์ Excel นี้เพราะจะขยายตัวจนมีขนาดไม่ปลอดภัย (%(reason)s)"
+            "ปฏิเสธไฟล์ Excel นี้เพราะจะขยายตัวจนมีขนาดไม่ปลอดภัย (%(reason_th)s)"
         )
-        % {"reason": reason},
+        % {"reason": reason, "reason_th": reason_th},
         reason=reason,
     )
 
@@ -57,19 +57,22 @@ def xlsx_check_bomb(path: Path) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise IngestError(
             "not_xlsx",
-            _("The workbook is damaged (%(error)s). / ไฟล์ Excel เสียหาย (%(error)s)")
-            % {"error": exc},
+            _("The workbook is damaged (%(error)s). / ไฟล์ Excel เสียหาย เปิดอ่านไม่ได้")
+            % {"error": error_detail(exc)},
         ) from exc
     if len(infos) > MAX_MEMBERS:
-        raise _bomb(f"{len(infos):,} parts")
+        raise _bomb(f"{len(infos):,} parts", f"มี {len(infos):,} ส่วน")
     total = sum(i.file_size for i in infos)
     if total > _max_uncompressed():
-        raise _bomb(f"{total / (1 << 20):,.0f} MB uncompressed")
+        size = f"{total / (1 << 20):,.0f}"
+        raise _bomb(f"{size} MB uncompressed", f"ขยายแล้ว {size} เมกะไบต์")
     for info in infos:
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > BOMB_MIN_BYTES and ratio > BOMB_RATIO:
+            size = f"{info.file_size / (1 << 20):,.0f}"
             raise _bomb(
-                f"{info.filename}: {info.file_size / (1 << 20):,.0f} MB from {info.compress_size:,} bytes"
+                f"{info.filename}: {size} MB from {info.compress_size:,} bytes",
+                f"{info.filename}: ขยายเป็น {size} เมกะไบต์ จากข้อมูลบีบอัด {info.compress_size:,} ไบต์",
             )
 
 
@@ -161,8 +164,8 @@ def xlsx_to_csv(
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise IngestError(
             "not_xlsx",
-            _("The workbook cannot be opened (%(error)s). / เปิดไฟล์ Excel ไม่ได้ (%(error)s)")
-            % {"error": exc},
+            _("The workbook cannot be opened (%(error)s). / เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย")
+            % {"error": error_detail(exc)},
         ) from exc
     try:
         ws = _sheet(wb, sheet)

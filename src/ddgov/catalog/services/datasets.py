@@ -25,35 +25,18 @@ from ddgov.catalog.selectors.datasets import (
     organization_can_create,
     organization_get,
 )
-from ddgov.catalog.vocab import (
-    REQUIRED_FIELDS,
-    Classification,
-    DataCategory,
-    DataType,
-    GeoCoverage,
-    Objective,
-    UpdateFrequency,
+from ddgov.catalog.services.dataset_fields import (
+    TRANSLATED_FIELDS,
+    dataset_fields_clean,
 )
+from ddgov.catalog.vocab import REQUIRED_FIELDS, Classification, DataCategory
 from ddgov.identity.models import User
 
 NAME_RE = re.compile(r"^[a-z0-9_\-]{2,100}$")
 LIST_FIELDS = {"objective", "data_language"}
-BOOL_FIELDS = {
-    "private",
-    "high_value_dataset",
-    "reference_data",
-    "official_statistics",
-    "allow_harvest",
-}
-CHOICES = {
-    "data_type": DataType.values,
-    "data_category": DataCategory.values,
-    "data_classification": Classification.values,
-    "update_frequency_unit": UpdateFrequency.values,
-    "geo_coverage": GeoCoverage.values,
-}
-# Optional statistical / geospatial fields of thai_gdc, kept in ``extras``.
-EXTRA_FIELDS = {
+# Optional statistical / geospatial fields of thai_gdc and the English title and description,
+# kept in ``extras`` and shown flat by the API.
+EXTRA_FIELDS = set(TRANSLATED_FIELDS) | {
     "data_release_calendar", "first_year_of_data", "last_year_of_data", "disaggregate",
     "unit_of_measure", "unit_of_multiplier", "calculation_method", "standard",
     "geographic_data_set", "equivalent_scale", "west_bound_longitude", "east_bound_longitude",
@@ -92,21 +75,6 @@ def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
 
 
 def _check_values(data: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
-    for field, allowed in CHOICES.items():
-        value = data.get(field)
-        if value not in (None, "") and value not in allowed:
-            errors.setdefault(field, []).append(
-                _("Value must be one of: %(choices)s / ค่าต้องเป็นหนึ่งใน: %(choices)s")
-                % {"choices": ", ".join(allowed)}
-            )
-    objectives = data.get("objective")
-    if objectives not in (None, "", []):
-        bad = [o for o in objectives if o not in Objective.values]
-        if bad:
-            errors.setdefault("objective", []).append(
-                _("Unknown objective(s): %(bad)s / ไม่รู้จักวัตถุประสงค์: %(bad)s")
-                % {"bad": ", ".join(bad)}
-            )
     name = data.get("name")
     if name is not None and not NAME_RE.match(str(name)):
         errors.setdefault("name", []).append(
@@ -123,6 +91,8 @@ def _check_classification(dataset: Dataset, errors: dict[str, list[str]]) -> Non
         return
     for reason in publish_refusals(dataset):
         errors.setdefault("private", []).append(reason)
+    if "data_category" in errors or not dataset.data_category:
+        return  # the category itself is missing or wrong: that error says it all
     if (
         dataset.data_category != DataCategory.PUBLIC
         or dataset.data_classification != Classification.PUBLIC
@@ -142,13 +112,7 @@ def _apply(
     for field in MODEL_FIELDS:
         if field in data:
             value = data[field]
-            if field in BOOL_FIELDS:
-                value = (
-                    value
-                    if isinstance(value, bool)
-                    else str(value).lower() in {"true", "1", "yes", "on"}
-                )
-            elif field in LIST_FIELDS:
+            if field in LIST_FIELDS:
                 value = [
                     v for v in (value if isinstance(value, list) else str(value).split(",")) if v
                 ]
@@ -271,6 +235,7 @@ def _save_audited(
 def dataset_create(*, actor: User | None, data: Mapping[str, Any]) -> Dataset:
     """Create a dataset after checking rights, required thai_gdc fields and classification."""
     errors: dict[str, list[str]] = {}
+    data = dataset_fields_clean(data=data, errors=errors)
     _check_values(data, errors)
     dataset = Dataset(creator=actor if actor and actor.is_authenticated else None)
     _apply(dataset, data, partial=False, errors=errors)
@@ -299,6 +264,7 @@ def dataset_update(
         _deny(actor, dataset.owner_org, "dataset.update")
     before = dataset_snapshot(dataset)
     errors: dict[str, list[str]] = {}
+    data = dataset_fields_clean(data=data, errors=errors)
     _check_values(data, errors)
     if (
         "name" in data

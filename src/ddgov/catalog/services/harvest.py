@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 
 from ddgov.agencies.models import Agency
 from ddgov.audit.services import audit_record_append
-from ddgov.catalog.dcat import language_normalise
 from ddgov.catalog.models import Dataset, Group, Resource
 from ddgov.catalog.selectors.datasets import organization_get
 from ddgov.catalog.services.datasets import (
@@ -46,13 +45,19 @@ from ddgov.catalog.services.datasets import (
     resource_update,
 )
 from ddgov.catalog.vocab import (
-    LICENSES,
+    CHOICE_CLASSES,
+    INTERNAL_USE_LABEL,
+    THAI_LABELS,
     Classification,
     DataCategory,
     DataType,
     GeoCoverage,
     Objective,
     UpdateFrequency,
+    bool_parse,
+    choice_code,
+    language_code,
+    license_code,
 )
 from ddgov.identity.models import Role, User
 from ddgov.identity.services import agency_access_require
@@ -66,61 +71,8 @@ PAGE_ROWS = 100
 TIMEOUT_SECONDS = 60
 PREFIX_RE = re.compile(r"^[a-z0-9_\-]{0,40}$")
 
-# ckanext-thai_gdc stores Thai labels; ddgov stores codes. Codes and English labels map to themselves.
-THAI_VALUES: dict[str, dict[str, str]] = {
-    "data_type": {
-        "ข้อมูลระเบียน": DataType.RECORD, "ข้อมูลสถิติ": DataType.STATISTICAL,
-        "ข้อมูลภูมิสารสนเทศเชิงพื้นที่": DataType.GEOSPATIAL, "ข้อมูลหลากหลายประเภท": DataType.MULTIPLE,
-        "ข้อมูลประเภทอื่นๆ": DataType.OTHER,
-    },
-    "update_frequency_unit": {
-        "ไม่ทราบ": UpdateFrequency.OTHER, "ปี": UpdateFrequency.YEARLY, "ครึ่งปี": UpdateFrequency.HALF_YEARLY,
-        "ไตรมาส": UpdateFrequency.QUARTERLY, "เดือน": UpdateFrequency.MONTHLY, "สัปดาห์": UpdateFrequency.WEEKLY,
-        "วัน": UpdateFrequency.DAILY, "วันทำการ": UpdateFrequency.DAILY, "ชั่วโมง": UpdateFrequency.REAL_TIME,
-        "นาที": UpdateFrequency.REAL_TIME, "ตามเวลาจริง": UpdateFrequency.REAL_TIME,
-        "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล": UpdateFrequency.NO_UPDATE, "อื่นๆ": UpdateFrequency.OTHER,
-    },
-    "geo_coverage": {
-        "ไม่มี": GeoCoverage.NONE, "โลก": GeoCoverage.WORLD, "ทวีป/กลุ่มประเทศในทวีป": GeoCoverage.OTHER,
-        "กลุ่มประเทศทางเศรษฐกิจ": GeoCoverage.OTHER, "อาเซียน": GeoCoverage.ASEAN, "ประเทศ": GeoCoverage.COUNTRY,
-        "ภาค": GeoCoverage.REGION, "จังหวัด": GeoCoverage.PROVINCE, "อำเภอ": GeoCoverage.DISTRICT,
-        "ตำบล": GeoCoverage.SUBDISTRICT, "หมู่บ้าน": GeoCoverage.VILLAGE, "เทศบาล/อบต.": GeoCoverage.MUNICIPALITY,
-        "พิกัด": GeoCoverage.COORDINATES, "ไม่ทราบ": GeoCoverage.OTHER, "อื่นๆ": GeoCoverage.OTHER,
-    },
-    "data_category": {
-        "ข้อมูลสาธารณะ": DataCategory.PUBLIC, "ข้อมูลส่วนบุคคล": DataCategory.PERSONAL,
-        "ข้อมูลความมั่นคง": DataCategory.SECURITY, "ข้อมูลความลับทางราชการ": DataCategory.SECRET,
-        # Older thai_gdc "internal use": public category, internal classification (set below).
-        "ข้อมูลใช้ภายใน": DataCategory.PUBLIC,
-    },
-    "data_classification": {
-        "เปิดเผย": Classification.PUBLIC, "ชั้นเผยแพร่ภายในองค์กร": Classification.INTERNAL,
-        "ใช้ภายใน": Classification.INTERNAL, "ลับ": Classification.CONFIDENTIAL, "ลับมาก": Classification.SECRET,
-        "ลับที่สุด": Classification.TOP_SECRET,
-    },
-    "objective": {
-        "ยุทธศาสตร์ชาติ": Objective.NATIONAL_STRATEGY, "แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ": Objective.DEVELOPMENT_PLAN,
-        "แผนความมั่นคงแห่งชาติ": Objective.SECURITY_POLICY, "แผนแม่บทภายใต้ยุทธศาสตร์ชาติ": Objective.MASTER_PLAN,
-        "แผนปฏิรูปประเทศ": Objective.REFORM_PLAN, "มติคณะรัฐมนตรี": Objective.CABINET_RESOLUTION,
-        "เพื่อการให้บริการประชาชน": Objective.PUBLIC_SERVICE, "พันธกิจหน่วยงาน": Objective.AGENCY_MISSION,
-        "การดำเนินงานตามพันธกิจของหน่วยงาน": Objective.AGENCY_MISSION,
-        "ดัชนี/ตัวชี้วัดระดับนานาชาติ": Objective.INTERNATIONAL_INDEX,
-        "ตัวชี้วัดระดับนานาชาติ": Objective.INTERNATIONAL_INDEX,
-    },
-}  # fmt: skip
-CHOICE_CLASSES = {
-    "data_type": DataType, "update_frequency_unit": UpdateFrequency, "geo_coverage": GeoCoverage,
-    "data_category": DataCategory, "data_classification": Classification, "objective": Objective,
-}  # fmt: skip
-# thai_gdc licence titles and common CKAN licence ids → ddgov licence ids.
-LICENSE_ALIASES = {
-    "open data common": "Open-D", "open-d": "Open-D", "creative commons attributions": "cc-by",
-    "cc-by-4.0": "cc-by", "creative commons attribution": "cc-by",
-    "creative commons attribution share-alike": "cc-by-sa", "cc-by-sa-4.0": "cc-by-sa",
-    "creative commons attribution non-commercial": "cc-nc", "cc-by-nc-4.0": "cc-nc",
-    "creative commons cczero": "cc-zero", "cc0-1.0": "cc-zero", "odc-odbl-1.0": "odc-odbl", "odbl-1.0": "odc-odbl",
-    "odc-by-1.0": "odc-by", "odc-pddl-1.0": "odc-pddl", "อื่นๆ": "notspecified", "notspecified": "notspecified",
-}  # fmt: skip
+# ckanext-thai_gdc stores Thai labels; ddgov stores codes (the mapping lives in vocab.py).
+THAI_VALUES = THAI_LABELS
 # thai_gdc's geospatial form names two latitudes "…_longitude".
 ALIASES = {
     "north_bound_longitude": "north_bound_latitude",
@@ -291,21 +243,15 @@ def _choice(field_name: str, value: Any) -> tuple[str, str]:
     raw = str(value or "").strip()
     if not raw:
         return "", ""
-    choices: Any = CHOICE_CLASSES[field_name]
-    if raw in choices.values:
-        return raw, ""
-    mapped: str | None = THAI_VALUES[field_name].get(raw)
-    if mapped is None:
-        mapped = next(
-            (str(c.value) for c in choices if str(c.label).casefold() == raw.casefold()), None
-        )
+    mapped = choice_code(field_name, raw)
     if mapped is not None:
-        return str(mapped), ""
+        return mapped, ""
+    choices: Any = CHOICE_CLASSES[field_name]
     return ("other", raw) if "other" in choices.values else ("", raw)
 
 
 def _bool(value: Any) -> bool:
-    return value is True or str(value).strip().lower() in {"true", "1", "yes", "ใช่"}
+    return bool_parse(value) is True
 
 
 def _date(value: Any) -> dt.date | None:
@@ -323,12 +269,8 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _license(value: Any) -> str:
-    raw = str(value or "").strip()
-    if not raw:
-        return "notspecified"
-    if raw in LICENSES:
-        return raw
-    return LICENSE_ALIASES.get(raw.casefold(), raw)
+    """The ddgov licence id; an unknown licence becomes ``notspecified`` (kept in extras)."""
+    return license_code(value) or "notspecified"
 
 
 def _fit(text: Any, limit: int) -> str:
@@ -386,7 +328,7 @@ def _coded_fields(
             extras[f"{field_name}_other"] = unmapped
         if code:
             data[field_name] = code
-    internal_use = str(flat.get("data_category") or "").strip() == "ข้อมูลใช้ภายใน"
+    internal_use = str(flat.get("data_category") or "").strip() == INTERNAL_USE_LABEL
     if (
         internal_use
         and data.get("data_classification", Classification.PUBLIC) == Classification.PUBLIC
@@ -422,9 +364,8 @@ def _optional_fields(flat: Mapping[str, Any], data: dict[str, Any]) -> None:
     data["data_format"] = ", ".join(formats) or "อื่นๆ"
     interval = str(flat.get("update_frequency_interval") or "").strip()
     data["update_frequency_interval"] = int(interval) if interval.isdigit() else None
-    data["data_language"] = [
-        language_normalise(v) or v for v in _as_list(flat.get("data_language"))
-    ]
+    languages = _as_list(flat.get("data_language"))
+    data["data_language"] = list(dict.fromkeys(c for v in languages if (c := language_code(v))))
     texts = ("accessible_condition", "data_support", "data_collect")
     data.update({k: str(flat[k]).strip() for k in texts if flat.get(k)})
     data.update({k: _date(flat.get(k)) for k in ("created_date", "last_updated_date")})
@@ -473,6 +414,12 @@ def package_to_data(
     if defaults:
         extras["harvest_defaults"] = defaults
     extras["harvest_remote_name"] = str(flat.get("name") or "")
+    unknown_languages = [v for v in _as_list(flat.get("data_language")) if not language_code(v)]
+    if unknown_languages:
+        extras["data_language_other"] = unknown_languages
+    remote_license = str(flat.get("license_id") or "").strip()
+    if remote_license and license_code(remote_license) is None:
+        extras["license_other"] = remote_license
     data["extras"] = extras
     return data
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from ddgov.audit.services import audit_record_append
 from ddgov.catalog.hooks import run_after_ingest, version_refusal
 from ddgov.catalog.ingest import FIELD_FORMATS, FIELD_TYPES, IngestError, ingest_file
+from ddgov.catalog.ingest.errors import error_detail
 from ddgov.catalog.ingest.pipeline import IngestResult
 from ddgov.catalog.models import Resource, ResourceVersion
 from ddgov.catalog.selectors.datasets import dataset_can_edit
@@ -326,8 +327,11 @@ def resource_version_ingest(
         log.exception("ingest of version %s failed unexpectedly", version.pk)
         _fail(
             version,
-            message=_("The file could not be ingested (%(error)s). / นำเข้าไฟล์ไม่สำเร็จ (%(error)s)")
-            % {"error": str(exc)[:300] or type(exc).__name__},
+            message=_(
+                "The file could not be ingested (%(error)s). / "
+                "นำเข้าไฟล์ไม่สำเร็จเพราะข้อผิดพลาดภายใน ได้บันทึกไว้แล้ว"
+            )
+            % {"error": error_detail(exc)},
             code="internal",
         )
         raise

@@ -379,3 +379,26 @@ def test_the_fast_turtle_writer_round_trips_awkward_terms():
     text = graph_serialise(g, "ttl").decode()
     assert "[ rdfs:label" in text  # used once: written inline
     assert isomorphic(Graph().parse(data=text, format="turtle"), g)
+
+
+def test_english_title_and_description_are_added_in_both_languages(client, shapes):
+    steward = MembershipFactory(role=Role.DATA_STEWARD)
+    DatasetFactory(
+        name="elderly-bilingual",
+        title="จำนวนผู้สูงอายุรายจังหวัด",
+        notes="ข้อมูลผู้สูงอายุ",
+        owner_org=steward.agency,
+        extras={"title_en": "Elderly people by province", "notes_en": "Elderly people data"},
+    )
+    graph = fetch(client, "/dataset/elderly-bilingual.ttl")
+    ok, text = conforms(graph, shapes)
+    assert ok, text
+    node = next(iter(graph.subjects(RDF.type, DCAT.Dataset)))
+    assert set(graph.objects(node, DCTERMS.title)) == {
+        Literal("จำนวนผู้สูงอายุรายจังหวัด", lang="th"),
+        Literal("Elderly people by province", lang="en"),
+    }
+    assert set(graph.objects(node, DCTERMS.description)) == {
+        Literal("ข้อมูลผู้สูงอายุ", lang="th"),
+        Literal("Elderly people data", lang="en"),
+    }

@@ -1,4 +1,4 @@
-"""Site-level actions: ``status_show`` and ``help_show``."""
+"""Site-level actions: ``status_show``, ``help_show`` and ``license_list``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ddgov.catalog.api.actions.registry import ACTIONS, ActionContext, action
 from ddgov.catalog.api.errors import NotFoundError
 from ddgov.catalog.api.params import required
+from ddgov.catalog.vocab import LICENSES, OPEN_LICENSES
 
 # The CKAN release whose Action API ddgov answers like; clients compare against 2.x.
 CKAN_VERSION = "2.10.4"
@@ -52,3 +53,37 @@ def help_show(ctx: ActionContext, data: dict[str, Any]) -> str:  # noqa: ARG001
             _("Action function not found: %(name)s / ไม่พบการดำเนินการ") % {"name": name}
         )
     return inspect.getdoc(found.func) or ""
+
+
+GENERIC_LICENSES = {"other-open", "other-closed", "notspecified"}
+
+
+@action("license_list", side_effect_free=True)
+def license_list(ctx: ActionContext, data: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ARG001
+    """The licences a dataset's ``license_id`` may name, in CKAN's shape.
+
+    ``package_create`` refuses any other id (a licence title or a common alias such as
+    ``CC-BY-4.0`` is accepted and stored as the id listed here).
+    """
+    out = []
+    for license_id, (title, url) in LICENSES.items():
+        conformance = "approved" if license_id in OPEN_LICENSES else "not reviewed"
+        out.append(
+            {
+                "id": license_id,
+                "title": title,
+                "url": url,
+                "status": "active",
+                "maintainer": "",
+                "family": "",
+                "domain_content": license_id in OPEN_LICENSES,
+                "domain_data": license_id in OPEN_LICENSES,
+                "domain_software": False,
+                "is_generic": license_id in GENERIC_LICENSES,
+                "od_conformance": conformance,
+                "osd_conformance": "not reviewed",
+                "is_okd_compliant": conformance == "approved",
+                "is_osi_compliant": False,
+            }
+        )
+    return out
