@@ -229,3 +229,74 @@ def test_echoing_the_download_url_back_keeps_the_upload(
     assert updated["version"] == 1
     assert updated["description"] == "อัปเดตคำอธิบาย"
     assert ResourceVersion.objects.count() == 1
+
+
+# --- schema correction (the "Correct column types" page, in the API) -----------------------
+
+
+def _uploaded(client, dataset, token, capture):
+    with capture(execute=True):
+        response = upload(
+            client, "resource_create", token, {"package_id": dataset.name, "format": "csv"}
+        )
+    assert response.status_code == 200, response.json()
+    return response.json()["result"]["id"]
+
+
+def _types(resource_id):
+    version = Resource.objects.get(pk=resource_id).current_version
+    return version.number, {f["name"]: f["type"] for f in version.table_schema["fields"]}
+
+
+def test_resource_schema_update_reingests_with_the_corrected_types(
+    client, dataset, token, django_capture_on_commit_callbacks
+):
+    rid = _uploaded(client, dataset, token, django_capture_on_commit_callbacks)
+    number, types = _types(rid)
+    assert types["ปี"] != "string"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = call(
+            client, "resource_schema_update", {"id": rid, "fields": {"ปี": "string"}}, token
+        )
+    assert response.status_code == 200, response.json()
+    assert [v["number"] for v in response.json()["result"]["versions"]][:2] == [2, 1]
+    new_number, new_types = _types(rid)
+    assert (new_number, new_types["ปี"]) == (number + 1, "string")
+    assert new_types["จำนวนผู้สูงอายุ"] == types["จำนวนผู้สูงอายุ"]
+
+
+@pytest.fixture(
+    params=[({"ไม่มีคอลัมน์นี้": "integer"}, None), ({"ปี": "banana"}, None), ("ปี=string", "fields")]
+)
+def bad_correction(request):
+    return request.param
+
+
+def test_resource_schema_update_refuses_bad_corrections_and_keeps_the_version(
+    client, dataset, token, django_capture_on_commit_callbacks, bad_correction
+):
+    fields, key = bad_correction
+    rid = _uploaded(client, dataset, token, django_capture_on_commit_callbacks)
+    before = ResourceVersion.objects.filter(resource_id=rid).count()
+    response = call(client, "resource_schema_update", {"id": rid, "fields": fields}, token)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["success"] is False
+    assert body["error"]["__type"] == "Validation Error"
+    if key:
+        assert key in body["error"]
+    assert ResourceVersion.objects.filter(resource_id=rid).count() == before
+
+
+def test_resource_schema_update_needs_a_steward_of_the_agency(
+    client, dataset, token, django_capture_on_commit_callbacks
+):
+    rid = _uploaded(client, dataset, token, django_capture_on_commit_callbacks)
+    outsider = api_token_create(actor=None, user=MembershipFactory(role=Role.DATA_STEWARD).user)
+    response = call(
+        client, "resource_schema_update", {"id": rid, "fields": {"ปี": "string"}}, outsider
+    )
+    assert response.status_code == 403
+    anonymous = call(client, "resource_schema_update", {"id": rid, "fields": {"ปี": "string"}})
+    assert anonymous.status_code == 403
+    assert ResourceVersion.objects.filter(resource_id=rid).count() == 1

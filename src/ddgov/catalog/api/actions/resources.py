@@ -10,14 +10,17 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from ddgov.catalog import services
 from ddgov.catalog.api.actions.registry import ActionContext, action
 from ddgov.catalog.api.auth import caller_require_user
-from ddgov.catalog.api.params import required
+from ddgov.catalog.api.params import as_int, required
 from ddgov.catalog.api.serializers import resource_clean, resource_dict
 from ddgov.catalog.models import Resource, ResourceVersion
 from ddgov.catalog.selectors import dataset_get_for_viewer, resource_get_for_viewer
+from ddgov.catalog.services.datasets import CatalogValidationError
+from ddgov.catalog.services.ingest import resource_version_reingest
 
 
 def _upload(ctx: ActionContext) -> tuple[UploadedFile | None, str]:
@@ -111,3 +114,44 @@ def resource_delete(ctx: ActionContext, data: dict[str, Any]) -> None:
     actor = caller_require_user(ctx.caller, action=ctx.name)
     resource = resource_get_for_viewer(viewer=actor, resource_id=str(required(data, "id")))
     services.resource_delete(actor=actor, resource=resource)
+
+
+@action("resource_schema_update")
+def resource_schema_update(ctx: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Correct column types (a ddgov action; the web page "Correct column types" in the API).
+
+    ``fields`` maps column names to a Table Schema type, or to ``{"type", "format", "invalid"}``;
+    ``version`` picks the version to re-read (default: the current one). The same upload is
+    ingested again as the next version; until it succeeds the current version stays in use.
+    Returns the resource with its versions, as ``resource_show`` does.
+    """
+    actor = caller_require_user(ctx.caller, action=ctx.name)
+    resource = resource_get_for_viewer(viewer=actor, resource_id=str(required(data, "id")))
+    fields = required(data, "fields")
+    if not isinstance(fields, dict):
+        raise CatalogValidationError(
+            {
+                "fields": [
+                    _(
+                        'Must be a JSON object of column: type, e.g. {"ปี": "integer"}. / '
+                        'ต้องเป็นออบเจกต์ JSON ของ คอลัมน์: ชนิด เช่น {"ปี": "integer"}'
+                    )
+                ]
+            }
+        )
+    number = as_int(data, "version", minimum=1)
+    version = (
+        resource.versions.filter(status=ResourceVersion.Status.SUCCEEDED, number=number).first()
+        if number is not None
+        else resource.current_version
+    )
+    if version is None:
+        raise CatalogValidationError(
+            {
+                "version": [
+                    _("There is no ingested version to correct. / ไม่มีฉบับที่นำเข้าสำเร็จให้แก้ไขชนิดคอลัมน์")
+                ]
+            }
+        )
+    resource_version_reingest(actor=actor, version=version, schema_overrides=fields)
+    return _show(ctx, resource, include_versions=True)
