@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import get_language
 
 
@@ -10,3 +12,17 @@ def localized(thai: str, english: str) -> str:
     if english and (get_language() or "th").startswith("en"):
         return english
     return thai
+
+
+_LEADING_VOWEL = re.compile(r"([เแโใไ])([ก-ฮ])")
+_TONE_MARKS = re.compile(r"[่-๋์]")
+
+
+def thai_sort_key(text: str) -> tuple[str, str]:
+    """Sort key for Thai dictionary order (ราชบัณฑิตยสถาน style), English text unaffected.
+
+    Code-point order puts every word that starts with a leading vowel (เ แ โ ใ ไ) after อ;
+    a dictionary orders by the consonant, then the vowel, and ignores tone marks first.
+    """
+    by_consonant = _LEADING_VOWEL.sub(r"\2\1", text)
+    return _TONE_MARKS.sub("", by_consonant).casefold(), by_consonant

@@ -25,6 +25,7 @@ from ddgov.catalog.api.serializers import (
 )
 from ddgov.catalog.models import Dataset, Group, Tag
 from ddgov.catalog.selectors import datasets_visible, group_get, groups_list, organization_get
+from ddgov.core.language import thai_sort_key
 from ddgov.identity.models import ROLE_RANK, Role, User
 from ddgov.identity.selectors import user_memberships
 
@@ -58,7 +59,11 @@ def _sort(items: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     reverse = len(parts) > 1 and parts[1].lower() == "desc"
     return sorted(
         items,
-        key=lambda d: (d.get(key) or 0) if key == "package_count" else str(d.get(key)),
+        key=lambda d: (
+            (d.get(key) or 0, ("", ""))
+            if key == "package_count"
+            else (0, thai_sort_key(str(d.get(key))))
+        ),
         reverse=reverse,
     )
 
