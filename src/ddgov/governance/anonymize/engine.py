@@ -10,8 +10,9 @@ One run, all in one in-memory DuckDB connection:
    source grouped by every level's integer code plus the sensitive values (a frequency table, so
    later queries never touch the raw rows again);
 3. **search** the generalisation lattice (``search.py``): each node is a ``GROUP BY`` over
-   ``base`` returning class sizes, distinct sensitive values and (for t) class distributions;
-   classes that miss a goal are suppressed if the suppressed rows stay within the budget;
+   ``base``, or over a smaller *hub* table it rolls up from, returning one row of statistics
+   (class sizes, distinct sensitive values, for t class distributions); classes that miss a
+   goal are suppressed if the suppressed rows stay within the budget;
 4. **write** the chosen node (generalised labels, suppressed classes left out, direct
    identifiers dropped, free text redacted) to a temp file renamed into place, and
 5. **report** achieved k/l/t, suppression, re-identification risk before and after and
@@ -20,6 +21,7 @@ One run, all in one in-memory DuckDB connection:
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import time
@@ -45,9 +47,10 @@ from ddgov.governance.anonymize.spec import AnonymizeError, AnonymizeSpec, Hiera
 
 Progress = Callable[[float, str], None]
 MAX_BITS = 64
-SNAPSHOT_SHRINK = 8  # keep a class table if it has at most 1/8 of the rows of its source
-SNAPSHOT_MIN_ROWS = 1000  # smaller sources are grouped directly
-SNAPSHOT_LIMIT = 24
+HUB_SHRINK = 8  # build a hub when it is expected to hold at most 1/8 of its source's rows
+ROLLUP_SHRINK = 0.6  # roll the work table up only if expected to keep at most this share
+HUB_MIN_ROWS = 20_000  # smaller sources are grouped directly
+SNAPSHOT_BUDGET_ROWS = 1_000_000  # rows of hub tables kept at once (least recently used go)
 
 
 @dataclass
@@ -65,9 +68,13 @@ class Context:
     floor: tuple[int, ...] = ()
     rollups: int = 0
     work_rows: int = 0
-    # Class tables of evaluated nodes kept to evaluate more general nodes from: (node, table, rows).
+    # Hub tables (classes of a node) that more general nodes roll up from: (node, table, rows).
     snapshots: list[tuple[tuple[int, ...], str, int]] = field(default_factory=list)
     snapshot_count: int = 0
+    snapshot_rows: int = 0
+    snapshot_budget: int = SNAPSHOT_BUDGET_ROWS
+    hub_failed: set[tuple[int, ...]] = field(default_factory=set)
+    distinct: list[list[int]] = field(default_factory=list)  # codes per column and level
     use_snapshots: bool = True
     timing: dict[str, float] = field(default_factory=dict)
 
@@ -211,7 +218,13 @@ def hierarchies_effective(
 
 
 def _encode(ctx: Context, hierarchies: dict[str, HierarchySpec]) -> None:
-    """Build the hierarchy tables and ``base``, the frequency table the search groups."""
+    """Build the hierarchy tables and ``base``, the frequency table the search groups.
+
+    Without t and with at most 64 distinct values per sensitive column, each sensitive value
+    becomes one bit, so a class's distinct count is a ``bit_count`` of an OR: ``base`` then
+    holds one row per combination of codes (no DISTINCT hash, no row per sensitive value),
+    built in one pass over the source.
+    """
     con = ctx.con
     for i, column in enumerate(ctx.spec.quasi):
         ctx.built.append(hierarchy_build(con, index=i, column=column, spec=hierarchies[column]))
@@ -223,36 +236,36 @@ def _encode(ctx: Context, hierarchies: dict[str, HierarchySpec]) -> None:
             f"coalesce(CAST(src.{quote(column)} AS VARCHAR), '{NULL_KEY}')"
         )
         selects.extend(f"{built.table}.c{level} AS q{i}_{level}" for level in range(built.levels))
+    values = []
     for j, column in enumerate(ctx.spec.sensitive):
         ctx.sens_cols.append(f"s{j}")
-        selects.append(f"coalesce(CAST(src.{quote(column)} AS VARCHAR), '{NULL_KEY}') AS s{j}")
-    con.execute(
-        f"CREATE TEMP TABLE base AS SELECT {', '.join(selects)}, count(*) AS n "
-        f"FROM src {' '.join(joins)} GROUP BY ALL"
-    )
-    for j, s in enumerate(ctx.sens_cols):
+        values.append(f"coalesce(CAST(src.{quote(column)} AS VARCHAR), '{NULL_KEY}')")
         con.execute(
-            f"CREATE TEMP TABLE gdist{j} AS SELECT {s}, sum(n) / {ctx.rows}::DOUBLE AS p, "
-            f"CAST(1 AS UBIGINT) << CAST(row_number() OVER (ORDER BY {s}) - 1 AS UBIGINT) AS bit "
-            f"FROM base GROUP BY {s}"
+            f"CREATE TEMP TABLE gdist{j} AS SELECT s{j}, count(*) / {ctx.rows}::DOUBLE AS p, "
+            f"CAST(1 AS UBIGINT) << CAST(row_number() OVER (ORDER BY s{j}) - 1 AS UBIGINT) AS bit "
+            f"FROM (SELECT {values[j]} AS s{j} FROM src) GROUP BY s{j}"
         )
-    ctx.floor = tuple(0 for _ in ctx.built)
     distinct_max = max(
         (_scalar(con, f"SELECT count(*) FROM gdist{j}") for j in range(len(ctx.sens_cols))),
         default=0,
     )
-    if ctx.spec.t is None and distinct_max <= MAX_BITS:
-        # Sensitive values become one bit each, so a class's distinct count is a bit_count of
-        # an OR: no DISTINCT hash, and the search table need not keep one row per value.
-        codes = [f"q{i}_{lv}" for i, b in enumerate(ctx.built) for lv in range(b.levels)]
-        bit_or = "".join(f", bit_or(gdist{j}.bit) AS b{j}" for j in range(len(ctx.sens_cols)))
-        sens_joins = " ".join(f"JOIN gdist{j} USING (s{j})" for j in range(len(ctx.sens_cols)))
-        con.execute(
-            f"CREATE TEMP TABLE work0 AS SELECT {', '.join(codes)}, sum(n) AS n{bit_or} "
-            f"FROM base {sens_joins} GROUP BY {', '.join(codes)}"
-        )
-        ctx.work, ctx.bits = "work0", True
-    ctx.work_rows = _scalar(con, f"SELECT count(*) FROM {ctx.work}")
+    ctx.bits = ctx.spec.t is None and distinct_max <= MAX_BITS
+    if ctx.bits:
+        joins.extend(f"JOIN gdist{j} ON gdist{j}.s{j} = {v}" for j, v in enumerate(values))
+        selects.extend(f"bit_or(gdist{j}.bit) AS b{j}" for j in range(len(values)))
+    else:
+        selects.extend(f"{v} AS s{j}" for j, v in enumerate(values))
+    con.execute(
+        f"CREATE TEMP TABLE base AS SELECT {', '.join(selects)}, count(*) AS n "
+        f"FROM src {' '.join(joins)} GROUP BY ALL"
+    )
+    ctx.floor = tuple(0 for _ in ctx.built)
+    ctx.distinct = [
+        [_scalar(con, f"SELECT count(DISTINCT c{lv}) FROM {b.table}") for lv in range(b.levels)]
+        for b in ctx.built
+    ]
+    ctx.work = "base"
+    ctx.work_rows = _scalar(con, "SELECT count(*) FROM base")
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -268,6 +281,8 @@ def work_rollup(ctx: Context, floor: tuple[int, ...]) -> None:
     """
     if floor == ctx.floor:
         return
+    if _estimate(ctx, floor, ctx.work_rows) > ctx.work_rows * ROLLUP_SHRINK:
+        return  # not worth a pass over the table: nodes still group from it correctly
     keep = [f"q{i}_{lv}" for i, b in enumerate(ctx.built) for lv in range(floor[i], b.levels)]
     extra = (
         "".join(f", bit_or(b{j}) AS b{j}" for j in range(len(ctx.sens_cols))) if ctx.bits else ""
@@ -291,10 +306,12 @@ def class_sql(ctx: Context, node: tuple[int, ...], table: str = "base") -> str:
     key_list = ", ".join(keys)
     spec = ctx.spec
     parts = [f"SELECT {key_list}, sum(n) AS size"]
-    parts.extend(f", count(DISTINCT {s}) AS d{j}" for j, s in enumerate(ctx.sens_cols))
+    if ctx.bits:
+        parts.extend(f", bit_count(bit_or(b{j})) AS d{j}" for j in range(len(ctx.sens_cols)))
+    else:
+        parts.extend(f", count(DISTINCT {s}) AS d{j}" for j, s in enumerate(ctx.sens_cols))
     sql = " ".join(parts) + f" FROM {table} GROUP BY {key_list}"
-    with_t = spec.t is not None or bool(ctx.sens_cols)
-    if with_t and ctx.sens_cols:
+    if spec.t is not None and ctx.sens_cols:
         t_parts = []
         for j, s in enumerate(ctx.sens_cols):
             t_parts.append(
@@ -324,31 +341,104 @@ def class_sql(ctx: Context, node: tuple[int, ...], table: str = "base") -> str:
 def _snapshot_source(ctx: Context, node: tuple[int, ...]) -> tuple[str, tuple[int, ...], int]:
     """The smallest table the node can be grouped from: a kept class table or the work table."""
     best = (ctx.work, ctx.floor, ctx.work_rows)
-    for snap_node, table, rows in ctx.snapshots:
+    hit = -1
+    for i, (snap_node, table, rows) in enumerate(ctx.snapshots):
         if rows < best[2] and all(a <= b for a, b in zip(snap_node, node, strict=True)):
-            best = (table, snap_node, rows)
+            best, hit = (table, snap_node, rows), i
+    if hit >= 0:  # least recently used first: move the hit to the end
+        ctx.snapshots.append(ctx.snapshots.pop(hit))
     return best
 
 
-def _evaluate_rollup(ctx: Context, node: tuple[int, ...]) -> NodeStats:
-    """Bit mode: group the node's classes from the smallest ancestor table (ARX-style roll-up).
+def _estimate(ctx: Context, node: tuple[int, ...], rows: int) -> float:
+    """Expected classes of ``node`` over ``rows`` rows if values were independent and uniform.
 
-    The grouping keeps every coarser level's code; when it is much smaller than its source it
-    is materialised, and later, more general nodes are grouped from it instead.
+    With ``D`` the product of the distinct codes per column, ``rows`` draws fill about
+    ``D * (1 - exp(-rows / D))`` cells; real (skewed, correlated) data fills fewer.
     """
-    spec = ctx.spec
-    source, source_node, source_rows = _snapshot_source(ctx, node)
-    keys = ctx.codes(node)
+    cells = 1.0
+    for i, level in enumerate(node):
+        cells *= ctx.distinct[i][level]
+    return cells * -math.expm1(-rows / cells) if cells else 0.0
+
+
+def _hub_node(
+    ctx: Context, node: tuple[int, ...], source_node: tuple[int, ...], source_rows: int
+) -> tuple[int, ...] | None:
+    """The lowest node between the source and ``node`` expected to shrink the source enough.
+
+    Lowering a level keeps the hub usable by more future nodes (every node above it); each
+    step lowers the column that keeps the expected size smallest.
+    """
+    target = source_rows / HUB_SHRINK
+    if _estimate(ctx, node, source_rows) > target:
+        return None
+    hub = list(node)
+    while True:
+        options = []
+        for i in range(len(hub)):
+            if hub[i] > source_node[i]:
+                lowered = (*hub[:i], hub[i] - 1, *hub[i + 1 :])
+                options.append((_estimate(ctx, lowered, source_rows), i))
+        if not options:
+            break
+        size, i = min(options)
+        if size > target:
+            break
+        hub[i] -= 1
+    found = tuple(hub)
+    return None if found == source_node or found in ctx.hub_failed else found
+
+
+def _hub_build(
+    ctx: Context, hub: tuple[int, ...], source: str, source_node: tuple[int, ...], rows: int
+) -> tuple[str, tuple[int, ...], int]:
+    """Materialise the classes of ``hub`` (keeping every coarser level's code) from ``source``."""
+    keys = ctx.codes(hub)
     higher = [
         f"any_value(q{i}_{lv}) AS q{i}_{lv}"
         for i, b in enumerate(ctx.built)
-        for lv in range(max(node[i], source_node[i]) + 1, b.levels)
+        for lv in range(max(hub[i], source_node[i]) + 1, b.levels)
     ]
-    bits = [f"bit_or(b{j}) AS b{j}" for j in range(len(ctx.sens_cols))]
-    grouped = (
-        f"SELECT {', '.join([*keys, *higher])}, sum(n) AS n"
-        f"{''.join(', ' + b for b in bits)} FROM {source} GROUP BY {', '.join(keys)}"
+    bits = "".join(f", bit_or(b{j}) AS b{j}" for j in range(len(ctx.sens_cols)))
+    ctx.snapshot_count += 1
+    table = f"snap{ctx.snapshot_count}"
+    ctx.con.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT {', '.join([*keys, *higher])}, sum(n) AS n{bits} "
+        f"FROM {source} GROUP BY {', '.join(keys)}"
     )
+    total = _scalar(ctx.con, f"SELECT count(*) FROM {table}")
+    if total * 2 > rows:  # the estimate was wrong: not worth keeping
+        ctx.con.execute(f"DROP TABLE {table}")
+        ctx.hub_failed.add(hub)
+        return source, source_node, rows
+    ctx.snapshots.append((hub, table, total))
+    ctx.snapshot_rows += total
+    while ctx.snapshot_rows > ctx.snapshot_budget and len(ctx.snapshots) > 1:
+        _node, dropped, dropped_rows = ctx.snapshots.pop(0)
+        ctx.snapshot_rows -= dropped_rows
+        ctx.con.execute(f"DROP TABLE {dropped}")
+    return table, hub, total
+
+
+def _evaluate_rollup(ctx: Context, node: tuple[int, ...]) -> NodeStats:
+    """Bit mode: group the node's classes from the smallest table it can roll up from.
+
+    That is a kept *hub* (the classes of a lower node, ARX-style roll-up) or the work table.
+    When the node's classes are expected to be far fewer than the source's rows, a hub is
+    built first (see :func:`_hub_node`) so later nodes above it read the small table too.
+    """
+    spec = ctx.spec
+    source, source_node, source_rows = _snapshot_source(ctx, node)
+    if source_rows >= HUB_MIN_ROWS:
+        hub = _hub_node(ctx, node, source_node, source_rows)
+        if hub is not None:
+            source, source_node, source_rows = _hub_build(
+                ctx, hub, source, source_node, source_rows
+            )
+    keys = ctx.codes(node)
+    bits = "".join(f", bit_or(b{j}) AS b{j}" for j in range(len(ctx.sens_cols)))
+    grouped = f"SELECT sum(n) AS n{bits} FROM {source} GROUP BY {', '.join(keys)}"
     bad = [f"n < {int(spec.k)}"]
     if spec.l is not None:
         bad.extend(f"bit_count(b{j}) < {int(spec.l)}" for j in range(len(ctx.sens_cols)))
@@ -361,23 +451,12 @@ def _evaluate_rollup(ctx: Context, node: tuple[int, ...]) -> NodeStats:
         if ctx.sens_cols
         else "NULL"
     )
-    stats = (
+    row = ctx.con.execute(
         f"SELECT coalesce(sum(n) FILTER (WHERE bad), 0), min(n) FILTER (WHERE NOT bad), "
-        f"{l_min}, count(*) FILTER (WHERE NOT bad), count(*) "
-        f"FROM (SELECT *, ({' OR '.join(bad)}) AS bad FROM {{table}})"
-    )
-    row = ctx.con.execute(stats.format(table=f"({grouped})")).fetchone()
-    suppressed, k_min, l_min_v, classes, total = row or (0, None, None, 0, 0)
-    if int(total) * SNAPSHOT_SHRINK <= source_rows and int(total) >= SNAPSHOT_MIN_ROWS:
-        # Worth keeping: group again into a table later nodes roll up from.
-        ctx.snapshot_count += 1
-        table = f"snap{ctx.snapshot_count}"
-        ctx.con.execute(f"CREATE TEMP TABLE {table} AS {grouped}")
-        ctx.snapshots.append((node, table, int(total)))
-        ctx.snapshots.sort(key=lambda item: item[2])
-        while len(ctx.snapshots) > SNAPSHOT_LIMIT:
-            _node, dropped, _rows = ctx.snapshots.pop()
-            ctx.con.execute(f"DROP TABLE {dropped}")
+        f"{l_min}, count(*) FILTER (WHERE NOT bad) "
+        f"FROM (SELECT *, ({' OR '.join(bad)}) AS bad FROM ({grouped}))"
+    ).fetchone()
+    suppressed, k_min, l_min_v, classes = row or (0, None, None, 0)
     return NodeStats(
         suppressed=int(suppressed),
         k=int(k_min) if k_min is not None else 0,
@@ -489,7 +568,8 @@ def _output_sql(ctx: Context, node: tuple[int, ...], plan: dict[str, str]) -> st
         else:
             selects.append(f"src.{quote(column)}")
     on = " AND ".join(f"keep.{key} = {ctx.built[i].table}.c{node[i]}" for i, key in enumerate(keys))
-    order = ", ".join(quote(c) for c in ctx.spec.quasi)
+    # Codes are dense ranks of the labels, so this is the labels' order, sorted on integers.
+    order = ", ".join(f"{b.table}.c{node[i]}" for i, b in enumerate(ctx.built))
     return (
         f"SELECT {', '.join(selects)} FROM src {' '.join(joins)} JOIN keep ON {on} ORDER BY {order}"
     )

@@ -162,7 +162,7 @@ def report_build(
             "discernibility": discernibility,
         },
         "search": {
-            "algorithm": "bottom-up binary search on greedy chains with predictive tagging",
+            "algorithm": "binary search on greedy chains, predictive tagging, LM lower-bound pruning",
             "lattice_nodes": outcome.lattice_size,
             "evaluated_nodes": outcome.evaluated,
             "node": list(node),

@@ -1,26 +1,31 @@
-"""Search of the generalisation lattice with predictive tagging (Flash/OLA-style).
+"""Search of the generalisation lattice: predictive tagging plus a loss bound (Flash/OLA-style).
 
 A node is a tuple of levels, one per quasi-identifier. With record suppression, the goals are
 monotone along generalisation: if a node is *feasible* (the rows of classes that miss k/l fit
 in the suppression budget), every more general node is too; if it is not, no more specific node
 is. So each evaluation tags a whole up-set or down-set of the lattice without running it.
 
-The search walks the lattice bottom-up; for each node not yet tagged it binary-searches the
-greedy chain from that node to the top (one column raised per step) for the lowest feasible
-node on it. Every *minimal* feasible node is then guaranteed to have been evaluated (a node
-tagged feasible by inference lies above an evaluated feasible node), and the release is the
-evaluated feasible node with the least information loss (LM, suppressed rows counting as fully
-lost). t-closeness is not strictly monotone; the tagging treats it as if it were.
+The loss (LM, suppressed rows counting as fully lost) is not monotone: a node above a minimal
+feasible one may suppress fewer rows and lose less. But a node never loses less than its LM
+with nothing suppressed, and that bound grows with generalisation. So the search keeps the best
+loss found and only decides the nodes whose bound is within it: bottom-up, it binary-searches
+the greedy chain from the lowest undecided node (one column raised per step, cheapest first)
+for its lowest feasible node, and evaluates every feasible node within the bound. The release
+is the exhaustive optimum, usually after a few dozen evaluations. t-closeness is not strictly
+monotone; the tagging treats it as if it were.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+EPSILON = 1e-9  # bounds within this of the best still count (ties break by height)
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,16 @@ def _chain(
     return path
 
 
-def lattice_search(
+def lower_bounds(lattice: Lattice, lm: list[list[float]]) -> np.ndarray[Any, Any]:
+    """Each node's least possible loss: its LM with nothing suppressed (monotone upwards)."""
+    table = np.zeros((len(lattice.heights), max(lattice.heights)), dtype=np.float64)
+    for i, losses in enumerate(lm):
+        table[i, : len(losses)] = losses
+    columns = np.arange(len(lattice.heights))
+    return np.asarray(table[columns, lattice.nodes].mean(axis=1), dtype=np.float64)
+
+
+def lattice_search(  # noqa: PLR0915 - one loop, its helpers share state
     *,
     lattice: Lattice,
     evaluate: Callable[[tuple[int, ...]], NodeStats],
@@ -102,33 +116,50 @@ def lattice_search(
 ) -> Outcome:
     """Find the least-loss feasible node; ``exhaustive`` evaluates every node (no tagging).
 
-    ``on_floor`` is told the componentwise lowest levels of the nodes still unknown whenever
-    they rise, so the caller can roll its data up (no remaining node needs finer levels).
+    A node's loss is at least its LM with nothing suppressed (:func:`lower_bounds`), and that
+    bound only grows with generalisation. So once a feasible node of loss ``best`` is known,
+    no node whose bound exceeds ``best`` can win, nor can any node above it: the search only
+    decides the nodes still *pending* (bound <= best, not known infeasible, not evaluated).
+    Feasible-tagged pending nodes are evaluated cheapest bound first (each may lower
+    ``best``); unknown ones are decided by a binary search for the lowest feasible node on a
+    greedy chain from the lowest of them, each evaluation tagging its up- or down-set. Every
+    feasible node with bound <= the final best is evaluated, so the result is the one an
+    exhaustive search finds (same ordering: loss, then height, then levels).
+
+    ``on_floor`` is told the componentwise lowest levels of the pending nodes whenever they
+    rise, so the caller can roll its data up (no remaining node needs finer levels).
     """
     nodes = lattice.nodes
     index = {tuple(int(x) for x in row): i for i, row in enumerate(nodes)}
     status = np.zeros(lattice.size, dtype=np.int8)  # 0 unknown, 1 feasible, -1 infeasible
+    done = np.zeros(lattice.size, dtype=bool)
     results: dict[tuple[int, ...], NodeStats] = {}
     budget = int(max_suppression * rows)
-
+    bound = lower_bounds(lattice, lm)
+    best = [math.inf]
     floor = [tuple(0 for _ in lattice.heights)]
+
+    def pending() -> np.ndarray[Any, Any]:
+        return np.asarray((~done) & (status != -1) & (bound <= best[0] + EPSILON))
 
     def check(node: tuple[int, ...]) -> bool:
         if on_floor is not None and not exhaustive:
-            unknown = nodes[status == 0]
-            if len(unknown):
-                lowest = tuple(int(x) for x in unknown.min(axis=0))
+            left = nodes[pending()]
+            if len(left):
+                lowest = tuple(int(x) for x in left.min(axis=0))
                 if lowest != floor[0]:
                     floor[0] = lowest
                     on_floor(lowest)
         stats = evaluate(node)
         results[node] = stats
+        done[index[node]] = True
         ok = stats.suppressed <= budget and stats.classes > 0
         row = np.array(node, dtype=np.int16)
         if exhaustive:
             status[index[node]] = 1 if ok else -1
         elif ok:
             status[np.all(nodes >= row, axis=1)] = 1
+            best[0] = min(best[0], node_loss(node, stats, rows, lm))
         else:
             status[np.all(nodes <= row, axis=1)] = -1
         return ok
@@ -136,26 +167,37 @@ def lattice_search(
     if exhaustive:
         for row in nodes:
             check(tuple(int(x) for x in row))
-    else:
-        for i in range(lattice.size):
-            if status[i] != 0:
-                continue
-            start = tuple(int(x) for x in nodes[i])
-            path = [n for n in _chain(start, lattice.heights, lm) if status[index[n]] == 0]
-            lo, hi = 0, len(path) - 1
-            while lo <= hi and path:
-                mid = (lo + hi) // 2
-                if status[index[path[mid]]] != 0:
-                    # tagged by an evaluation on this path; move towards the unknown part
-                    if status[index[path[mid]]] == 1:
-                        hi = mid - 1
-                    else:
-                        lo = mid + 1
-                    continue
-                if check(path[mid]):
+        return _outcome(lattice, results, budget, rows, lm, evaluate)
+    while True:
+        open_nodes = pending()
+        if not open_nodes.any():
+            break
+        tagged = open_nodes & (status == 1)
+        if tagged.any():
+            # Known feasible: only its exact suppression (hence loss) is missing.
+            candidates = np.flatnonzero(tagged)
+            check(tuple(int(x) for x in nodes[candidates[np.argmin(bound[candidates])]]))
+            continue
+        start = tuple(int(x) for x in nodes[int(np.argmax(open_nodes))])
+        path = [
+            n
+            for n in _chain(start, lattice.heights, lm)
+            if status[index[n]] == 0 and bound[index[n]] <= best[0] + EPSILON
+        ]
+        lo, hi = 0, len(path) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if status[index[path[mid]]] != 0:
+                # tagged by an evaluation on this path; move towards the unknown part
+                if status[index[path[mid]]] == 1:
                     hi = mid - 1
                 else:
                     lo = mid + 1
+                continue
+            if check(path[mid]):
+                hi = mid - 1
+            else:
+                lo = mid + 1
     return _outcome(lattice, results, budget, rows, lm, evaluate)
 
 

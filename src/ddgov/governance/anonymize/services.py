@@ -30,7 +30,7 @@ from ddgov.governance.models import Release
 from ddgov.identity.models import Role, User
 from ddgov.identity.services import agency_access_require
 from ddgov.jobs.services import job_enqueue
-from ddgov.lake.storage import absolute, lake_root
+from ddgov.lake.storage import absolute, atomic_target, lake_root, relative
 
 log = logging.getLogger(__name__)
 JOB_KIND = "governance.anonymize.run"
@@ -125,19 +125,22 @@ def release_run(*, release_id: int, progress: Progress | None = None) -> Release
 
     out = release_output_path(release=release)
     try:
-        result = anonymize_run(
-            source=absolute(release.source_version.parquet_path),
-            spec=spec_from_dict(release.params),
-            out=out,
-            progress=progress,
-        )
+        # Written to a temp file, kept in the object store too when the lake has one (durable),
+        # then renamed into place: a failed run leaves no file behind.
+        with atomic_target(out, durable=True) as tmp:
+            result = anonymize_run(
+                source=absolute(release.source_version.parquet_path),
+                spec=spec_from_dict(release.params),
+                out=tmp,
+                progress=progress,
+            )
     except AnonymizeError as exc:
         report: dict[str, Any] = {"status": STATUS_FAILED, "error": exc.message}
     else:
         report = {
             **result.report,
             "status": STATUS_READY,
-            "output": str(out.relative_to(lake_root())),
+            "output": relative(out),
         }
         report.pop("source", None)
     with transaction.atomic():
@@ -226,8 +229,10 @@ def release_publish(*, actor: User | None, release: Release) -> Release:
     _require_steward(actor, source_version, "governance.release.publish")
     if release.version_id is not None:
         raise AnonymizeError("This release is already published. / ฉบับนี้เผยแพร่แล้ว", field="release")
-    out = release_output_path(release=release)
-    if release.report.get("status") != STATUS_READY or not out.is_file():
+    stored = release.report.get("output")
+    ready = release.report.get("status") == STATUS_READY and bool(stored)
+    out = absolute(str(stored)) if ready else None  # fetched back from the store if need be
+    if out is None or not out.is_file():
         raise AnonymizeError(
             "This release is not ready to publish (see its report). / ฉบับนี้ยังไม่พร้อมเผยแพร่ (ดูรายงาน)",
             field="release",
