@@ -7,6 +7,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -149,8 +150,10 @@ def test_an_unknown_resource_is_not_found(world: World) -> None:
 
 def test_a_version_not_profiled_yet_says_so(world: World) -> None:
     Profile.objects.filter(version__resource=world.open_resource).delete()
-    html = text(Client(HTTP_ACCEPT_LANGUAGE="en").get(page(world.open_resource)))
-    assert "has not been profiled yet" in html
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # ddgov is Thai first: the cookie decides
+    assert "has not been profiled yet" in text(english.get(page(world.open_resource)))
+    assert "ยังไม่ได้" in text(Client().get(page(world.open_resource)))
     response = Client().get(json_url(world.open_resource))
     assert response.status_code == 404
     assert "/ ทรัพยากรนี้" in response.json()["error"]
