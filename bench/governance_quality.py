@@ -9,7 +9,10 @@ the table, one aggregate pass, samples of the failing rows) and, as the baseline
 hand-written DuckDB query computing the same failure counts the way a developer would write it
 (same thread count, same file, the gazetteer loaded as a table). Both must agree on every count.
 
-Soda Core and Great Expectations are shown only when importable (they are not dependencies).
+Soda Core (SodaCL on DuckDB) and Great Expectations (SQL data source on DuckDB) run the same
+eleven checks on the same file when ``scripts/bench-compare-setup`` has made their own virtual
+environment (``var/bench-compare``; they are not ddgov dependencies): each in a subprocess, timed
+from its own start to its last result, their failure counts printed beside ours.
 
 ``BENCH_QUALITY_ROWS`` (20000000) or ``python -m bench.governance_quality --rows N`` sets the size;
 ``--per-rule`` (or ``BENCH_QUALITY_PER_RULE=1``) also times each rule alone (its own pass), to
@@ -26,6 +29,7 @@ import time
 from typing import Any
 
 from bench._support import run_child
+from bench.compare import SETUP_HINT, TOOLS, compare_available, compare_run
 
 GOAL_S = 5.0
 DEFAULT_ROWS = 20_000_000
@@ -85,6 +89,8 @@ SELECT count(*),
 FROM read_parquet(?)
 """  # noqa: S608 - our own benchmark SQL
 
+_PROVINCES = "SELECT code FROM gazetteer WHERE level = 'province' ORDER BY code"
+
 
 # -- parent ------------------------------------------------------------------------------------------
 def _rows() -> int:
@@ -95,14 +101,6 @@ def _rows() -> int:
 
 def _per_rule() -> bool:
     return "--per-rule" in sys.argv or os.environ.get("BENCH_QUALITY_PER_RULE") == "1"
-
-
-def _installed(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
 
 
 def run() -> None:
@@ -138,13 +136,46 @@ def run() -> None:
         print("  each rule alone (its own pass over the table):")
         for rule_id, seconds in r["per_rule"].items():
             print(f"    {rule_id:16s} {seconds:6.2f} s")
-    for name, module in (
-        ("Soda Core on DuckDB", "soda.scan"),
-        ("Great Expectations", "great_expectations"),
-    ):
-        print(
-            f"  {name}: {'installed but not wired in' if _installed(module) else 'not installed'}"
-        )
+    _print_compare(r)
+
+
+def _print_compare(r: dict[str, Any]) -> None:
+    """Print Soda's and GX's times beside ours, and every failure count side by side."""
+    compare = r.get("compare") or {}
+    ours_s = r["ours"]["total_s"]
+    for name, tool in TOOLS:
+        got = compare.get(tool)
+        if got is None:
+            print(f"  {name}: {SETUP_HINT}")
+        elif "error" in got:
+            print(f"  {name}: FAILED - {got['error']}")
+        else:
+            agree = got["failed"] == r["counts"] and got["fresh"] == r["fresh"]
+            print(
+                f"  {name} {got['version']}: {got['seconds']:6.2f} s | ratio to ddgov"
+                f" {got['seconds'] / ours_s:4.2f}x | same failure counts as ddgov:"
+                f" {'yes' if agree else 'NO'}{'; errors: ' + str(got['errors']) if got['errors'] else ''}"
+            )
+    ran = [(name, tool) for name, tool in TOOLS if "failed" in (compare.get(tool) or {})]
+    if not ran:
+        return
+    print(
+        f"  failed rows per rule: {'rule':16s} {'ddgov':>10s}"
+        + "".join(f" {t:>10s}" for _, t in ran)
+    )
+    for rule_id, count in r["counts"].items():
+        cells = "".join(f" {_count(compare[t]['failed'].get(rule_id)):>10s}" for _, t in ran)
+        print(f"  {'':22s}{rule_id:16s} {count:>10,}{cells}")
+    cells = "".join(f" {_fresh(compare[t]['fresh']):>10s}" for _, t in ran)
+    print(f"  {'':22s}{'fresh':16s} {_fresh(r['fresh']):>10s}{cells}")
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _fresh(value: bool | None) -> str:  # noqa: FBT001 - a table cell
+    return "-" if value is None else ("pass" if value else "fail")
 
 
 # -- child -------------------------------------------------------------------------------------------
@@ -197,10 +228,20 @@ def _child() -> dict[str, Any]:
         b0 = time.perf_counter()
         base = con.execute(BASELINE, [str(path)]).fetchone()
         b1 = time.perf_counter()
+        provinces = [row[0] for row in con.execute(_PROVINCES).fetchall()]
     assert not problems, problems  # noqa: S101
     assert base is not None  # noqa: S101
     ours_counts = [r["failed"] for r in results if r["check"] != "freshness"]
     agree = base[0] == results[0]["rows"] and list(base[1:11]) == ours_counts
+    compare: dict[str, dict[str, Any]] = {}
+    if compare_available():
+        job = {
+            "path": str(path),
+            "threads": int(threads),
+            "provinces": provinces,
+            "now": context.now.isoformat(),
+        }
+        compare = {tool: compare_run(tool, job) for _, tool in TOOLS}
     size_mb = path.stat().st_size / 1e6
     path.unlink(missing_ok=True)
     scores, overall = quality_scores(results)
@@ -214,6 +255,9 @@ def _child() -> dict[str, Any]:
         "agree": agree,
         "scores": {**scores, "overall": overall},
         "per_rule": per_rule,
+        "counts": {r["id"]: r["failed"] for r in results if r["check"] != "freshness"},
+        "fresh": next(r["passed"] for r in results if r["check"] == "freshness"),
+        "compare": compare,
     }
 
 
