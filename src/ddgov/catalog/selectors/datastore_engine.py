@@ -50,6 +50,7 @@ from ddgov.catalog.selectors.datastore_copies import (
     sort_copies_max,
     sort_copy_name,
 )
+from ddgov.lake.duckdb_types import INTEGER_TYPES
 from ddgov.lake.storage import lake_root, tmp_dir
 
 ID_COLUMN = "_id"
@@ -62,18 +63,7 @@ of combinations (product of the columns' distinct counts) is at most this."""
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _EDGE_PUNCT = re.compile(r"^[^\w\u0e00-\u0e7f]+|[^\w\u0e00-\u0e7f]+$")
-_INT_TYPES = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "UHUGEINT",
-)
+_INT_TYPES = INTEGER_TYPES
 _NUMERIC_TYPES = ("FLOAT", "DOUBLE", "REAL", "DECIMAL")
 _TRUE = {"true", "t", "1", "yes", "y", "จริง", "ใช่"}
 _FALSE = {"false", "f", "0", "no", "n", "เท็จ", "ไม่ใช่"}

@@ -33,6 +33,7 @@ import duckdb
 from django.conf import settings
 
 from ddgov.governance.gazetteer import gazetteer_register
+from ddgov.lake.duckdb_types import INTEGER_TYPES
 from ddgov.lake.storage import scratch_dir
 
 Progress = Callable[[float, str], None]
@@ -58,20 +59,7 @@ ADMIN_LEVELS = ("province", "district", "subdistrict")
 SEED = 42
 
 _SECTION = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
-_INTEGER_TYPES = frozenset(
-    {
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "UHUGEINT",
-    }
-)
+_INTEGER_TYPES = frozenset(INTEGER_TYPES)
 _FRICTIONLESS = {
     "text": "string",
     "integer": "integer",

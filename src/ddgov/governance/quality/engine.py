@@ -30,6 +30,7 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from ddgov.governance.quality.rules import Rule
+from ddgov.lake.duckdb_types import INTEGER_TYPES
 
 SAMPLES_PER_RULE = 5
 # A unique check on an integer key uses a bitmap of its range when it costs at most 16 MiB per
@@ -39,17 +40,7 @@ BITMAP_BITS_PER_ROW = 64
 ROW_ID = "_id"
 _SQL_DIR = Path(__file__).parent / "sql"
 _TYPE_NAME = re.compile(r"^[A-Z0-9_(), ]+$")
-_INTEGER = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-)
+_INTEGER = INTEGER_TYPES
 _NUMERIC = (*_INTEGER, "FLOAT", "DOUBLE", "DECIMAL")
 _NATIVE = {
     "integer": _INTEGER,
