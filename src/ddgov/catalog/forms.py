@@ -85,6 +85,8 @@ GEOSPATIAL_FIELDS = (
     "reference_period",
     "data_release_date",
 )
+# The English title and description, kept in the dataset's extras (the model's texts are Thai).
+ENGLISH_FIELDS = ("title_en", "notes_en")
 EXTRA_LABELS = {
     "data_release_calendar": _("Data release calendar"),
     "first_year_of_data": _("First year of data"),
@@ -144,6 +146,17 @@ class DatasetForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the data is, how it was collected, and what it is useful for."),
+    )
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=500,
+        required=False,
+        help_text=_("Shown to readers who chose English (optional)."),
+    )
+    notes_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     data_type = forms.ChoiceField(
         label=_("Data type"), required=False, choices=_blank(DataType.choices)
@@ -258,7 +271,10 @@ class DatasetForm(forms.Form):
 
     # Sections of the page, so long forms stay readable; every field appears in one.
     SECTIONS = (
-        (_("About the dataset"), ("owner_org", "title", "name", "notes", "tag_string", "groups")),
+        (
+            _("About the dataset"),
+            ("owner_org", "title", "title_en", "name", "notes", "notes_en", "tag_string", "groups"),
+        ),
         (
             _("Thai Government Data Catalog metadata"),
             (
@@ -346,8 +362,12 @@ class DatasetForm(forms.Form):
         data["tags"] = [t for t in tags if t]
         if not data.get("name"):
             data["name"] = _name_from_title(str(data.get("title") or ""))
-        extras = {k: v for k, v in (existing_extras or {}).items() if k not in EXTRA_LABELS}
-        for name in (*STATISTICAL_FIELDS, *GEOSPATIAL_FIELDS):
+        extras = {
+            k: v
+            for k, v in (existing_extras or {}).items()
+            if k not in EXTRA_LABELS and k not in ENGLISH_FIELDS
+        }
+        for name in (*STATISTICAL_FIELDS, *GEOSPATIAL_FIELDS, *ENGLISH_FIELDS):
             value = str(data.pop(name) or "").strip()
             if value:
                 data[name] = value
@@ -383,7 +403,7 @@ def dataset_initial(dataset: Dataset) -> dict[str, Any]:
     initial["owner_org"] = dataset.owner_org.code
     initial["tag_string"] = ", ".join(t.name for t in dataset.tags.all())
     initial["groups"] = [g.name for g in dataset.groups.all()]
-    for name in (*STATISTICAL_FIELDS, *GEOSPATIAL_FIELDS):
+    for name in (*STATISTICAL_FIELDS, *GEOSPATIAL_FIELDS, *ENGLISH_FIELDS):
         initial[name] = dataset.extras.get(name, "")
     return initial
 

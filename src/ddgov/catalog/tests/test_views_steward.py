@@ -238,6 +238,36 @@ def test_edit_form_is_prefilled_and_saves(client: Client, catalog: Catalog) -> N
     assert AuditRecord.objects.filter(action="dataset.update", target_id=str(dataset.pk)).exists()
 
 
+def test_the_english_title_and_description_are_edited_on_the_form(
+    client: Client, catalog: Catalog
+) -> None:
+    client.force_login(catalog.steward)
+    dataset = catalog.open_dataset
+    dataset.extras = {"title_en": "Elderly by province", "harvested_from": "data.go.th"}
+    dataset.save()
+    html = _text(client.get("/dataset/elderly-by-province/edit/"))
+    assert 'value="Elderly by province"' in html
+    response = client.post(
+        "/dataset/elderly-by-province/edit/",
+        _form(
+            name="elderly-by-province",
+            title_en="Older people by province",
+            notes_en="Counts from the civil registry.",
+        ),
+    )
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.extras["title_en"] == "Older people by province"
+    assert dataset.extras["notes_en"] == "Counts from the civil registry."
+    assert dataset.extras["harvested_from"] == "data.go.th"
+    # Emptied on the form: gone, not kept from before.
+    client.post("/dataset/elderly-by-province/edit/", _form(name="elderly-by-province"))
+    dataset.refresh_from_db()
+    assert "title_en" not in dataset.extras
+    assert "notes_en" not in dataset.extras
+    assert dataset.extras["harvested_from"] == "data.go.th"
+
+
 def test_edit_with_errors_keeps_the_dataset(client: Client, catalog: Catalog) -> None:
     client.force_login(catalog.steward)
     response = client.post(
