@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from ddgov.agencies.models import Agency
 from ddgov.catalog.models import Dataset, Group
+from ddgov.catalog.services.dataset_fields import TRANSLATED_FIELDS
 from ddgov.catalog.vocab import (
     LICENSES,
     REQUIRED_FIELDS,
@@ -86,7 +87,7 @@ GEOSPATIAL_FIELDS = (
     "data_release_date",
 )
 # The English title and description, kept in the dataset's extras (the model's texts are Thai).
-ENGLISH_FIELDS = ("title_en", "notes_en")
+ENGLISH_FIELDS = tuple(TRANSLATED_FIELDS)
 EXTRA_LABELS = {
     "data_release_calendar": _("Data release calendar"),
     "first_year_of_data": _("First year of data"),
@@ -149,7 +150,7 @@ class DatasetForm(forms.Form):
     )
     title_en = forms.CharField(
         label=_("Title in English"),
-        max_length=500,
+        max_length=TRANSLATED_FIELDS["title_en"],
         required=False,
         help_text=_("Shown to readers who chose English (optional)."),
     )
