@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ddgov.lake",
     "ddgov.catalog",
     "ddgov.governance",
+    "ddgov.analytics",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,14 @@ DDGOV_SANDBOX_THREADS = env.int("DDGOV_SANDBOX_THREADS", default=2)
 DDGOV_SANDBOX_MAX_ROWS = env.int("DDGOV_SANDBOX_MAX_ROWS", default=10000)
 DDGOV_SANDBOX_TEMP_MB = env.int("DDGOV_SANDBOX_TEMP_MB", default=1024)
 # CKAN's datastore_search_sql is off for anonymous callers unless this is true.
+# Analytics engine layer (see docs/analytics-engine.md): "duckdb" (default, in-process) or "spark".
+DDGOV_ENGINE = env.str("DDGOV_ENGINE", default="duckdb")
+DDGOV_SPARK_MASTER = env.str("DDGOV_SPARK_MASTER", default="local[*]")
+DDGOV_SPARK_DRIVER_MEMORY = env.str("DDGOV_SPARK_DRIVER_MEMORY", default="2g")
+# Aggregates over personal data for users without the right need at least this many records per group.
+DDGOV_ANALYTICS_MIN_GROUP = env.int("DDGOV_ANALYTICS_MIN_GROUP", default=5)
+DDGOV_ANALYTICS_EXPORT_MAX_ROWS = env.int("DDGOV_ANALYTICS_EXPORT_MAX_ROWS", default=1_000_000)
+
 DDGOV_SEARCH_BACKEND = env.str("DDGOV_SEARCH_BACKEND", default="embedded")
 DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)
 # Ordered DuckDB copies of big tables for fast DataStore paging and sorting (docs/catalog-datastore.md).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("ddgov.identity.urls")),
     path("", include("ddgov.catalog.urls")),
     path("governance/", include("ddgov.governance.urls")),
+    path("analytics/", include("ddgov.analytics.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path(
         ".well-known/openid-configuration",

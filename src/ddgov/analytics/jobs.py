@@ -1,0 +1,1 @@
+"""Background jobs of the analytics app (dashboard refresh, pipeline steps)."""

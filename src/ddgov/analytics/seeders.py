@@ -1,0 +1,1 @@
+"""Demo data of the analytics app (the farmer Big Data prototype)."""

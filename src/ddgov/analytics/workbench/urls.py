@@ -1,0 +1,3 @@
+"""URL patterns (filled by the workbench part)."""
+
+urlpatterns: list = []
