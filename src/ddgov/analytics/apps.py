@@ -2,7 +2,7 @@ import importlib
 
 from django.apps import AppConfig
 
-PARTS = ("jobs", "seeders")
+PARTS = ("jobs", "pipeline", "seeders")
 
 
 class AnalyticsConfig(AppConfig):
