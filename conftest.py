@@ -8,6 +8,34 @@ from pathlib import Path
 import pytest
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--no-spark`` lets a developer skip the Apache Spark tests locally (never under CI)."""
+    parser.addoption(
+        "--no-spark",
+        action="store_true",
+        default=False,
+        help="skip tests marked spark (also DDGOV_SKIP_SPARK=1); refused when CI=true",
+    )
+
+
+def _skip_spark(config: pytest.Config) -> bool:
+    wanted = bool(config.getoption("--no-spark")) or os.environ.get("DDGOV_SKIP_SPARK") == "1"
+    if wanted and os.environ.get("CI") == "true":
+        msg = "Spark tests may not be skipped under CI (unset DDGOV_SKIP_SPARK / drop --no-spark)"
+        raise pytest.UsageError(msg)
+    return wanted
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the ``spark`` tests when the developer asked for it."""
+    if not _skip_spark(config):
+        return
+    skip = pytest.mark.skip(reason="Spark tests skipped by --no-spark / DDGOV_SKIP_SPARK=1")
+    for item in items:
+        if "spark" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """PBKDF2's deliberate slowness costs minutes across a suite; security is tested elsewhere."""
