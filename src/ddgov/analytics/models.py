@@ -128,7 +128,7 @@ class ChartSnapshot(models.Model):
     # [{"resource_id", "dataset", "resource", "agency", "open": bool}]
     sources = models.JSONField(default=list)
     all_sources_open = models.BooleanField(default=False)
-    run_as = models.CharField(max_length=32, blank=True)  # "public" or "agency:<code>"
+    run_as = models.CharField(max_length=100, blank=True)  # "public" or "agency:<code>"
     engine = models.CharField(max_length=16, blank=True)
     error = models.TextField(blank=True)
     elapsed_ms = models.FloatField(default=0.0)

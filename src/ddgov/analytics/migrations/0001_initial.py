@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('truncated', models.BooleanField(default=False)),
                 ('sources', models.JSONField(default=list)),
                 ('all_sources_open', models.BooleanField(default=False)),
-                ('run_as', models.CharField(blank=True, max_length=32)),
+                ('run_as', models.CharField(blank=True, max_length=100)),
                 ('engine', models.CharField(blank=True, max_length=16)),
                 ('error', models.TextField(blank=True)),
                 ('elapsed_ms', models.FloatField(default=0.0)),
