@@ -68,8 +68,20 @@ def test_django_serves_every_thai_translation_from_the_catalogue():
     entries = [e for e in _po("th") if e.msgstr and not e.obsolete]
     assert len(entries) > 100
     with translation.override("th"):
-        served = {e.msgid: translation.gettext(e.msgid) for e in entries}
-    assert served == {e.msgid: e.msgstr for e in entries}
+        served = {
+            (e.msgctxt, e.msgid): translation.pgettext(e.msgctxt, e.msgid)
+            if e.msgctxt
+            else translation.gettext(e.msgid)
+            for e in entries
+        }
+    assert served == {(e.msgctxt, e.msgid): e.msgstr for e in entries}
+
+
+def test_django_serves_plural_thai_translations_from_the_catalogue():
+    entries = [e for e in _po("th") if e.msgid_plural and not e.obsolete]
+    with translation.override("th"):
+        for e in entries:
+            assert translation.ngettext(e.msgid, e.msgid_plural, 2) == e.msgstr_plural[0], e.msgid
 
 
 def test_every_thai_message_is_translated_except_the_bilingual_ones():
@@ -78,7 +90,11 @@ def test_every_thai_message_is_translated_except_the_bilingual_ones():
     assert po.metadata["Language"] == "th"
     assert not po.obsolete_entries()
     assert not po.fuzzy_entries()
-    missing = [e.msgid for e in po if not e.msgstr and not _is_bilingual(e.msgid)]
+    missing = [
+        e.msgid
+        for e in po
+        if not (e.msgstr or e.msgstr_plural.get(0)) and not _is_bilingual(e.msgid)
+    ]
     assert missing == []
     rewritten = [e.msgid for e in po if _is_bilingual(e.msgid) and e.msgstr not in ("", e.msgid)]
     assert rewritten == [], "bilingual messages are shown as written; leave their msgstr empty"
