@@ -18,8 +18,13 @@ Two independent walls, so one parser mistake is not a breach:
    are turned off, memory, threads and spill size are capped, and the configuration is locked
    so the SQL cannot undo it.
    A timer interrupts the statement at the time limit; results stop at ``max_rows``.
-   Connections are pooled per exact (tables, limits), so repeated queries skip the ~20 ms of
-   opening; one that timed out or ran out of memory is closed, never reused.
+   Connections are pooled per exact (tables, masks, limits), so repeated queries skip the ~20 ms
+   of opening; one that timed out or ran out of memory is closed, never reused.
+
+A table may be given as a :class:`TableSource` whose ``masked`` columns the view replaces by a
+typed ``NULL`` (the analytics access layer masks columns a user may not read this way).
+:func:`sandbox_explain` returns DuckDB's plan and :func:`sandbox_describe` the result columns
+(binding only, nothing runs) under the same two walls.
 """
 
 from __future__ import annotations
@@ -31,10 +36,10 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import sqlglot
@@ -43,6 +48,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from ddgov.lake.storage import tmp_dir
+
+_T = TypeVar("_T")
 
 MAX_SQL_LENGTH = 100_000
 """Longer SQL is refused before parsing: nobody hand-writes it, and parsing is not free."""
@@ -160,6 +167,23 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
     truncated: bool
     elapsed_ms: float
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """A Parquet file exposed as a table, with ``masked`` columns replaced by ``NULL``.
+
+    A masked column keeps its name and type (``CAST(NULL AS <type>)``), so SQL written against
+    the full table still binds, but no value of it can come out. Names match case-insensitively;
+    a masked name the file does not have is ignored (there is nothing to hide).
+    """
+
+    path: Path
+    masked: frozenset[str] = frozenset()
+
+
+TableInput = Path | TableSource
+"""What callers may pass per table: a bare Parquet path (nothing masked) or a :class:`TableSource`."""
 
 
 @dataclass(frozen=True)
@@ -330,41 +354,73 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _normalised_tables(tables: Mapping[tuple[str, str], Path]) -> dict[tuple[str, str], Path]:
-    result: dict[tuple[str, str], Path] = {}
-    for (schema, name), path in tables.items():
+def _as_source(value: TableInput) -> TableSource:
+    if isinstance(value, TableSource):
+        return TableSource(
+            path=Path(value.path).resolve(),
+            masked=frozenset(c.lower() for c in value.masked),
+        )
+    return TableSource(path=Path(value).resolve())
+
+
+def _normalised_tables(
+    tables: Mapping[tuple[str, str], TableInput],
+) -> dict[tuple[str, str], TableSource]:
+    result: dict[tuple[str, str], TableSource] = {}
+    for (schema, name), value in tables.items():
         key = ((schema or "main").lower(), name.lower())
         if key[0] in RESERVED_SCHEMAS:
             raise SandboxError(
                 "table",
                 f'Tables cannot be exposed under the reserved schema "{schema}" / ใช้ชื่อสคีมา "{schema}" ไม่ได้',
             )
-        if key in result and Path(result[key]) != Path(path):
+        source = _as_source(value)
+        if key in result and result[key] != source:
             raise SandboxError(
                 "table",
                 f'Two tables share the name "{schema}.{name}" / มีตารางชื่อ "{schema}.{name}" ซ้ำกัน',
             )
-        result[key] = Path(path).resolve()
+        result[key] = source
     return result
 
 
+def source_view_sql(con: duckdb.DuckDBPyConnection, source: TableSource) -> str:
+    """Return the ``SELECT`` a view of ``source`` runs: every column, masked ones as a typed ``NULL``.
+
+    ``con`` must still be able to read the file (it reads the Parquet schema for the types).
+    """
+    scan = f"read_parquet({_literal(str(Path(source.path).resolve()))})"
+    masked = {column.lower() for column in source.masked}
+    if not masked:
+        return f"SELECT * FROM {scan}"  # noqa: S608 - quoted literal
+    described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()  # noqa: S608
+    replaced = [
+        f"CAST(NULL AS {column_type}) AS {_quote(column)}"
+        for column, column_type, *_rest in described
+        if str(column).lower() in masked
+    ]
+    if not replaced:
+        return f"SELECT * FROM {scan}"  # noqa: S608
+    return f"SELECT * REPLACE ({', '.join(replaced)}) FROM {scan}"  # noqa: S608
+
+
 def _open_locked(
-    tables: Mapping[tuple[str, str], Path], limits: SandboxLimits, spill: Path
+    tables: Mapping[tuple[str, str], TableInput], limits: SandboxLimits, spill: Path
 ) -> duckdb.DuckDBPyConnection:
     """Return an in-memory connection that can read exactly ``tables`` and nothing else."""
+    sources = {key: _as_source(value) for key, value in tables.items()}
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute("SET python_enable_replacements = false")
         con.execute("SET autoinstall_known_extensions = false")
         con.execute("SET autoload_known_extensions = false")
-        for (schema, name), path in tables.items():
+        for (schema, name), source in sources.items():
             if schema != "main":
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
             view = f"{_quote(schema)}.{_quote(name)}"
-            source = f"read_parquet({_literal(str(path))})"
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source}")  # noqa: S608 - quoted
-        paths = ", ".join(_literal(str(p)) for p in sorted({str(p) for p in tables.values()}))
+            con.execute(f"CREATE VIEW {view} AS {source_view_sql(con, source)}")
+        paths = ", ".join(_literal(p) for p in sorted({str(s.path) for s in sources.values()}))
         con.execute(f"SET allowed_paths = [{paths}]")
         con.execute(f"SET allowed_directories = [{_literal(str(spill) + '/')}]")
         con.execute(f"SET temp_directory = {_literal(str(spill))}")
@@ -389,10 +445,10 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().split("\n", 1)[0]
 
 
-def _scrub(message: str, tables: Mapping[tuple[str, str], Path], spill: Path) -> str:
+def _scrub(message: str, tables: Mapping[tuple[str, str], TableSource], spill: Path) -> str:
     """Remove lake paths from DuckDB's messages: callers see table names, not our disk layout."""
-    for (schema, name), path in tables.items():
-        message = message.replace(str(path), f"{schema}.{name}")
+    for (schema, name), source in tables.items():
+        message = message.replace(str(source.path), f"{schema}.{name}")
     return message.replace(str(spill), "<tmp>")
 
 
@@ -442,19 +498,22 @@ class _Locked:
 
     con: duckdb.DuckDBPyConnection
     spill: Path
-    tables: dict[tuple[str, str], Path]
+    tables: dict[tuple[str, str], TableSource]
 
 
 POOL_SIZE = 8
-"""Locked connections kept per process, one per distinct (tables, limits); least recently used go."""
+"""Locked connections kept per process, one per distinct (tables, masks, limits); least recently used go."""
 
 _pool: OrderedDict[tuple[Any, ...], _Locked] = OrderedDict()
 _pool_lock = threading.Lock()
 
 
-def _pool_key(exposed: Mapping[tuple[str, str], Path], limits: SandboxLimits) -> tuple[Any, ...]:
+def _pool_key(
+    exposed: Mapping[tuple[str, str], TableSource], limits: SandboxLimits
+) -> tuple[Any, ...]:
     stamps = []
-    for (schema, name), path in sorted(exposed.items()):
+    for (schema, name), source in sorted(exposed.items()):
+        path = source.path
         try:
             stat = path.stat()
         except OSError as exc:
@@ -462,7 +521,8 @@ def _pool_key(exposed: Mapping[tuple[str, str], Path], limits: SandboxLimits) ->
                 "table",
                 f'The table "{schema}.{name}" has no data file / ไม่พบไฟล์ข้อมูลของตาราง "{schema}.{name}"',
             ) from exc
-        stamps.append((schema, name, str(path), stat.st_mtime_ns, stat.st_size))
+        masks = tuple(sorted(source.masked))
+        stamps.append((schema, name, str(path), stat.st_mtime_ns, stat.st_size, masks))
     return (tuple(stamps), limits.memory_mb, limits.threads, limits.max_temp_mb)
 
 
@@ -474,7 +534,7 @@ def _close(locked: _Locked) -> None:
 
 
 def _acquire(
-    exposed: dict[tuple[str, str], Path], limits: SandboxLimits
+    exposed: dict[tuple[str, str], TableSource], limits: SandboxLimits
 ) -> tuple[tuple[Any, ...], _Locked]:
     """Return the pooled locked connection for exactly these tables and limits, opening it if needed.
 
@@ -520,23 +580,25 @@ def sandbox_reset() -> None:
 atexit.register(sandbox_reset)
 
 
-def sandbox_query(
-    *,
-    sql: str,
-    tables: Mapping[tuple[str, str], Path],
-    limits: SandboxLimits | None = None,
-    params: Sequence[Any] | Mapping[str, Any] | None = None,
-) -> QueryResult:
-    """Run one read-only ``SELECT``/``WITH`` over ``tables`` inside the locked DuckDB.
+def _memory_error(limits: SandboxLimits) -> SandboxError:
+    return SandboxError(
+        "memory",
+        f"The statement needed more than its memory limit ({limits.memory_mb} MB)"
+        f" / คำสั่งใช้หน่วยความจำเกินขีดจำกัด ({limits.memory_mb} MB)",
+    )
 
-    ``tables`` maps ``(schema, table)`` to a Parquet file, exposed as the view
-    ``"schema"."table"``; schema ``main`` (or an empty schema) is also reachable by the bare
-    table name, e.g. CKAN's resource ids. Raises :class:`SandboxError` for SQL that is refused,
-    fails, runs out of time or memory. A connection that timed out or ran out of memory is
-    closed rather than reused.
+
+def _in_sandbox(
+    sql: str,
+    tables: Mapping[tuple[str, str], TableInput],
+    limits: SandboxLimits,
+    work: Callable[[duckdb.DuckDBPyConnection], _T],
+) -> _T:
+    """Check ``sql`` (both walls), then call ``work`` with a cursor of the locked connection.
+
+    DuckDB errors become :class:`SandboxError` with lake paths scrubbed; a connection that
+    timed out or ran out of memory is discarded.
     """
-    limits = limits or SandboxLimits.from_settings()
-    started = time.perf_counter()
     exposed = _normalised_tables(tables)
     for ref in sandbox_tables_referenced(sql=sql):
         if ref.key not in exposed:
@@ -544,25 +606,91 @@ def sandbox_query(
     key, locked = _acquire(exposed, limits)
     cursor = locked.con.cursor()
     try:
-        columns, rows, truncated = _run(cursor, sql, params, limits)
+        return work(cursor)
     except SandboxError:
         _discard(key)
         raise
     except duckdb.OutOfMemoryException as exc:
         _discard(key)
-        raise SandboxError(
-            "memory",
-            f"The statement needed more than its memory limit ({limits.memory_mb} MB)"
-            f" / คำสั่งใช้หน่วยความจำเกินขีดจำกัด ({limits.memory_mb} MB)",
-        ) from exc
+        raise _memory_error(limits) from exc
     except duckdb.Error as exc:
         detail = _scrub(str(exc).strip(), exposed, locked.spill)
         raise SandboxError("query", f"The query failed: {detail} / สืบค้นไม่สำเร็จ") from exc
     finally:
         cursor.close()
+
+
+def sandbox_query(
+    *,
+    sql: str,
+    tables: Mapping[tuple[str, str], TableInput],
+    limits: SandboxLimits | None = None,
+    params: Sequence[Any] | Mapping[str, Any] | None = None,
+) -> QueryResult:
+    """Run one read-only ``SELECT``/``WITH`` over ``tables`` inside the locked DuckDB.
+
+    ``tables`` maps ``(schema, table)`` to a Parquet file (or a :class:`TableSource` with
+    masked columns), exposed as the view ``"schema"."table"``; schema ``main`` (or an empty
+    schema) is also reachable by the bare table name, e.g. CKAN's resource ids. Raises
+    :class:`SandboxError` for SQL that is refused, fails, runs out of time or memory. A
+    connection that timed out or ran out of memory is closed rather than reused.
+    """
+    limits = limits or SandboxLimits.from_settings()
+    started = time.perf_counter()
+    columns, rows, truncated = _in_sandbox(
+        sql, tables, limits, lambda cursor: _run(cursor, sql, params, limits)
+    )
     return QueryResult(
         columns=columns,
         rows=rows,
         truncated=truncated,
         elapsed_ms=(time.perf_counter() - started) * 1000.0,
     )
+
+
+def sandbox_explain(
+    *,
+    sql: str,
+    tables: Mapping[tuple[str, str], TableInput],
+    limits: SandboxLimits | None = None,
+) -> str:
+    """Return DuckDB's physical plan for ``sql`` (checked like :func:`sandbox_query`, not run).
+
+    ``EXPLAIN`` is added here, after the policy accepted the bare query, so callers never pass
+    it themselves (the policy refuses anything but ``SELECT``/``WITH``).
+    """
+    limits = limits or SandboxLimits.from_settings()
+    _parse_one(sql)  # refuse empty SQL and several statements before prefixing
+
+    def explain(cursor: duckdb.DuckDBPyConnection) -> str:
+        _columns, rows, _truncated = _run(cursor, f"EXPLAIN {sql}", None, limits)
+        return "\n".join(str(row[-1]).rstrip() for row in rows)
+
+    plan = _in_sandbox(sql, tables, limits, explain)
+    exposed = _normalised_tables(tables)
+    return _scrub(plan, exposed, tmp_dir())
+
+
+def sandbox_describe(
+    *,
+    sql: str,
+    tables: Mapping[tuple[str, str], TableInput],
+    limits: SandboxLimits | None = None,
+) -> list[Column]:
+    """Return the columns ``sql`` would produce, binding it in the locked DuckDB without running it.
+
+    Other engines use this to validate SQL exactly as DuckDB would and to name their result
+    columns the way DuckDB does, so charts and exports do not depend on the engine.
+    """
+    limits = limits or SandboxLimits.from_settings()
+
+    def describe(cursor: duckdb.DuckDBPyConnection) -> list[Column]:
+        relation = cursor.sql(sql)
+        if relation is None:
+            raise _refuse_statement("NOTHING")
+        return [
+            Column(name=str(name), type=str(kind))
+            for name, kind in zip(relation.columns, relation.types, strict=True)
+        ]
+
+    return _in_sandbox(sql, tables, limits, describe)
