@@ -156,7 +156,7 @@ def test_many_categories_turn_horizontal_sorted_and_limited():
     assert bars[0].get("data-value") == "59.0"
     widths = [float(b.get("width")) for b in bars]
     assert widths == sorted(widths, reverse=True)  # horizontal: length is the width
-    assert chart.notes == ["Showing the first 20 of 60 rows."]
+    assert chart.notes == ["แสดง 20 แถวแรกจากทั้งหมด 60 แถว"]
 
 
 def test_negative_values_grow_from_zero():
@@ -274,7 +274,7 @@ def test_table_chooses_columns_formats_and_limits():
     assert chart.table.rows[2] == ["2,000", "ก2"]
     assert len(chart.table.rows) == 100
     assert chart.table.total == 150
-    assert chart.notes == ["Showing the first 100 of 150 rows."]
+    assert chart.notes == ["แสดง 100 แถวแรกจากทั้งหมด 150 แถว"]
     assert chart.table.body[2] == [("2,000", True), ("ก2", False)]
 
 
@@ -356,9 +356,9 @@ def test_choropleth_shades_matched_provinces_by_quantile():
     legend = "".join(root.find(f".//{SVG}g[@class='chart-legend']").itertext())
     assert "ไร่" in legend
     assert "1,500" in legend
-    assert chart.notes[0].startswith("2 rows name no known province")
+    assert chart.notes[0].startswith("2 แถวระบุจังหวัดที่ไม่รู้จัก")
     assert "เมืองลับแล" in chart.notes[0]
-    assert chart.notes[1].startswith("1 provinces appear in more than one row")  # Chon Buri twice
+    assert chart.notes[1].startswith("1 จังหวัดปรากฏมากกว่าหนึ่งแถว")  # Chon Buri twice
     title = root.find(f".//{SVG}path[@data-code='50']/{SVG}title").text
     assert title.startswith("เชียงใหม่: ")
 
