@@ -1,10 +1,7 @@
-"""Dashboard pages: the list, a dashboard, its embeddable view and JSON, and the staff editor.
+"""The staff dashboard editor: create, edit, add and arrange charts, refresh, delete.
 
-Views parse input, ask the selectors and services, and render. Who may see a dashboard is
-decided by ``dashboard_get_for_viewer`` (a dashboard the viewer may not see is a 404, so its
-existence is not revealed); who may change one by the services (officer or above of its
-agency, refusals audited). The embeddable view answers only for dashboards that are public in
-fact (``dashboard_is_public``) and is the only page other sites may frame.
+Views parse input, ask the selectors and services, and render; who may change a dashboard is
+decided by the services (officer or above of its agency, refusals audited).
 """
 
 from __future__ import annotations
@@ -15,29 +12,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ddgov.analytics.dashboards.forms import ChartForm, DashboardForm
 from ddgov.analytics.dashboards.present import chart_views, dashboard_title, public_problems
+from ddgov.analytics.dashboards.public import current_language, dashboard_or_404
 from ddgov.analytics.models import Chart, Dashboard, DashboardItem, SavedQuery
 from ddgov.analytics.selectors.dashboards import (
-    NotFound,
-    dashboard_can_edit,
     dashboard_charts_available,
-    dashboard_data,
-    dashboard_get_for_viewer,
-    dashboard_is_public,
     dashboard_queries_available,
     dashboards_editable_agencies,
-    dashboards_public,
-    dashboards_visible,
 )
 from ddgov.analytics.services.dashboards import (
     DashboardError,
@@ -57,33 +45,17 @@ from ddgov.analytics.services.queries import QueryError
 from ddgov.identity.models import Role, User
 from ddgov.identity.services import agency_access_require
 
+
 # Other sites may frame the embeddable view; everything else keeps the site-wide policy.
-EMBED_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
-    "font-src 'self'; connect-src 'none'; frame-ancestors *; base-uri 'self'; form-action 'none'"
-)
-
-
-def _language() -> str:
-    return translation.get_language() or "th"
-
-
 def _user(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise PermissionDenied
     return request.user
 
 
-def _dashboard(request: HttpRequest, slug: str) -> Dashboard:
-    try:
-        return dashboard_get_for_viewer(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404(slug) from exc
-
-
 def _editable(request: HttpRequest, slug: str) -> tuple[User, Dashboard]:
     """The dashboard, if the signed-in user may edit it (refusals audited, then 403)."""
-    dashboard = _dashboard(request, slug)
+    dashboard = dashboard_or_404(request, slug)
     user = _user(request)
     agency_access_require(
         actor=user,
@@ -96,28 +68,6 @@ def _editable(request: HttpRequest, slug: str) -> tuple[User, Dashboard]:
 
 def _problems(exc: DashboardError) -> list[str]:
     return [m for messages_ in exc.field_errors.values() for m in messages_]
-
-
-@require_GET
-def dashboard_list(request: HttpRequest) -> HttpResponse:
-    """``/analytics/dashboards/``: public dashboards for everyone, the agency's own for staff."""
-    public = list(dashboards_public().order_by("title"))
-    public_ids = {d.pk for d in public}
-    own = [
-        d
-        for d in dashboards_visible(viewer=request.user).order_by("title")
-        if d.pk not in public_ids
-    ]
-    language = _language()
-    return render(
-        request,
-        "analytics/dashboards/list.html",
-        {
-            "public": [(d, dashboard_title(d, language)) for d in public],
-            "own": [(d, dashboard_title(d, language)) for d in own],
-            "can_create": dashboards_editable_agencies(user=request.user).exists(),
-        },
-    )
 
 
 @login_required
@@ -162,66 +112,6 @@ def dashboard_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """``/analytics/d/<slug>/``: the dashboard (404 to anyone who may not see it)."""
-    dashboard = _dashboard(request, slug)
-    views = chart_views(dashboard=dashboard, language=_language())
-    is_public = dashboard_is_public(dashboard=dashboard)
-    can_edit = dashboard_can_edit(user=request.user, dashboard=dashboard)
-    title = dashboard_title(dashboard, _language())
-    embed_url = request.build_absolute_uri(
-        reverse("analytics:dashboard_embed", kwargs={"slug": dashboard.slug})
-    )
-    return render(
-        request,
-        "analytics/dashboards/dashboard.html",
-        {
-            "dashboard": dashboard,
-            "title": title,
-            "charts": views,
-            "is_public": is_public,
-            "can_edit": can_edit,
-            "problems": public_problems(dashboard=dashboard, views=views) if can_edit else [],
-            "embed_code": (
-                f'<iframe src="{embed_url}" title="{escape(title)}" width="100%" height="900" '
-                'loading="lazy"></iframe>'
-            ),
-        },
-    )
-
-
-@xframe_options_exempt
-@require_GET
-def dashboard_embed(request: HttpRequest, slug: str) -> HttpResponse:
-    """The dashboard alone, for other sites' frames; only for dashboards public in fact."""
-    dashboard = Dashboard.objects.select_related("agency").filter(slug=slug).first()
-    if dashboard is None or not dashboard_is_public(dashboard=dashboard):
-        raise Http404(slug)
-    response = render(
-        request,
-        "analytics/dashboards/embed.html",
-        {
-            "dashboard": dashboard,
-            "title": dashboard_title(dashboard, _language()),
-            "charts": chart_views(dashboard=dashboard, language=_language()),
-        },
-    )
-    response.headers["Content-Security-Policy"] = EMBED_CSP
-    return response
-
-
-@require_GET
-def dashboard_json(request: HttpRequest, slug: str) -> JsonResponse:
-    """The dashboard's charts and stored results as JSON (same visibility as the page)."""
-    dashboard = _dashboard(request, slug)
-    data = dashboard_data(dashboard=dashboard)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    if data["public"]:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -245,13 +135,13 @@ def dashboard_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Dashboard saved."))
             return redirect("analytics:dashboard_edit", slug=dashboard.slug)
-    views = chart_views(dashboard=dashboard, language=_language())
+    views = chart_views(dashboard=dashboard, language=current_language())
     return render(
         request,
         "analytics/dashboards/edit.html",
         {
             "dashboard": dashboard,
-            "title": dashboard_title(dashboard, _language()),
+            "title": dashboard_title(dashboard, current_language()),
             "form": form,
             "errors": errors,
             "charts": views,
