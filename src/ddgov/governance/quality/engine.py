@@ -1,27 +1,25 @@
-"""Compile quality rules into DuckDB SQL and run them on one Parquet table.
-
-All rules of a table run in **one aggregate pass** (a ``count_if`` per rule, a bitmap of the
-values — ``bitstring_agg`` — or ``count(DISTINCT)`` for keys, ``max`` for freshness columns); a
-second, bounded query fetches up to five failing rows per failed rule with their ``_id``.
-Identifiers are quoted and every literal from a rule is a bound parameter (the bitmap's bounds,
-integers read from the file, are inlined), so a rule cannot inject SQL. The SQL is plain DuckDB
-plus the macros in ``sql/macros.sql``, so the same compiled text can be pushed to another engine
-that defines them.
+"""Run quality rules on one Parquet table: check them first, then one aggregate pass.
 
 Rules are first checked against the table (:func:`table_problems`): unknown columns, wrong
 column types, literals that do not fit the column, and finally DuckDB binding each rule's
-expression on zero rows — all before any data is read.
+expression on zero rows — all before any data is read. Then every rule of the table runs in
+**one aggregate pass** compiled by :mod:`ddgov.governance.quality.compile` (a ``count_if`` per
+rule, a bitmap or ``count(DISTINCT)`` for keys, ``max`` for freshness columns), and a second,
+bounded query fetches up to five failing rows per failed rule with their ``_id``.
+
+The pass runs on the chosen analytics engine (``engine=``; ``DDGOV_ENGINE`` for the services):
+DuckDB here, on the caller's connection, or Spark through
+:mod:`ddgov.governance.quality.spark`. Checking the rules always happens in DuckDB: it reads
+only the file's footer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,97 +27,61 @@ from typing import Any
 import duckdb
 from django.utils.translation import gettext as _
 
+from ddgov.governance.quality.compile import (
+    BITMAP_BITS_PER_ROW,
+    BITMAP_MAX_BITS,
+    NATIVE_TYPES,
+    NUMERIC_TYPES,
+    ROW_ID,
+    SAMPLES_PER_RULE,
+    Compiled,
+    Context,
+    Table,
+    aggregate_sql,
+    base_type,
+    compile_rule,
+    from_sql,
+    quote,
+    sample_columns,
+    samples_sql,
+    source_sql,
+)
 from ddgov.governance.quality.rules import Rule
 from ddgov.lake.duckdb_types import INTEGER_TYPES
 
-SAMPLES_PER_RULE = 5
-# A unique check on an integer key uses a bitmap of its range when it costs at most 16 MiB per
-# thread and at most 64 bits per row (sparse keys are counted with a hash table instead).
-BITMAP_MAX_BITS = 1 << 27
-BITMAP_BITS_PER_ROW = 64
-ROW_ID = "_id"
+__all__ = [
+    "BITMAP_BITS_PER_ROW",
+    "BITMAP_MAX_BITS",
+    "ROW_ID",
+    "SAMPLES_PER_RULE",
+    "Context",
+    "QualityEngineError",
+    "Table",
+    "compile_rule",
+    "connection",
+    "error_result",
+    "quality_execute",
+    "quality_scores",
+    "quote",
+    "results_json",
+    "table_describe",
+    "table_problems",
+]
+
 _SQL_DIR = Path(__file__).parent / "sql"
 _TYPE_NAME = re.compile(r"^[A-Z0-9_(), ]+$")
-_INTEGER = INTEGER_TYPES
-_NUMERIC = (*_INTEGER, "FLOAT", "DOUBLE", "DECIMAL")
-_NATIVE = {
-    "integer": _INTEGER,
-    "number": _NUMERIC,
-    "boolean": ("BOOLEAN",),
-    "date": ("DATE",),
-    "datetime": (
-        "TIMESTAMP",
-        "TIMESTAMP WITH TIME ZONE",
-        "TIMESTAMP_S",
-        "TIMESTAMP_MS",
-        "TIMESTAMP_NS",
-        "DATE",
-    ),
-    "time": ("TIME",),
-}
-_CAST_TO = {
-    "integer": "BIGINT",
-    "number": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "datetime": "TIMESTAMP",
-    "time": "TIME",
-}
 
 
-@dataclass(frozen=True)
-class Table:
-    """A Parquet table to check: its path, its columns' DuckDB types and facts from its footer.
+class QualityEngineError(Exception):
+    """The checks cannot run on the chosen engine (unknown engine, or Spark cannot run them).
 
-    ``rows`` and ``ranges`` (the smallest and largest value of each integer column, from the row
-    groups' statistics) let a ``unique`` check on an integer key use a bitmap instead of a hash
-    table; without them it counts distinct values the usual way.
+    The message is bilingual; no numbers are given rather than wrong ones.
     """
-
-    path: Path
-    columns: dict[str, str]
-    rows: int | None = None
-    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-    @property
-    def id_sql(self) -> str:
-        """How a row is named in samples: ``_id``, or its position when the file has none."""
-        return quote(ROW_ID) if ROW_ID in self.columns else "(file_row_number + 1)"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the checks need besides the table: the time, the version's date, referenced files."""
-
-    now: dt.datetime
-    updated_at: dt.datetime | None = None
-    default_max_age_days: float | None = None
-    references: dict[str, Table] = field(default_factory=dict)  # rule id -> referenced table
-
-
-@dataclass
-class _Compiled:
-    rule: Rule
-    ok: str = ""  # boolean expression, TRUE when the row passes (NULL counts as passing)
-    params: list[Any] = field(default_factory=list)
-    aggregate: str = ""  # set instead of ok for unique (failed rows) and freshness (max)
-    key: str = ""
-    key_filter: str = ""
-    # helper columns computed once per row, in steps: a step may use the columns of earlier ones
-    derived: list[dict[str, str]] = field(default_factory=list)
-
-
-def quote(name: str) -> str:
-    """Quote an identifier for DuckDB."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _base(duckdb_type: str) -> str:
-    return duckdb_type.split("(", maxsplit=1)[0].strip().upper()
 
 
 @cache
-def _macros() -> list[str]:
+def macro_statements() -> list[str]:
+    """The ``CREATE MACRO`` statements of ``sql/macros.sql`` (comments dropped)."""
     text = (_SQL_DIR / "macros.sql").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
@@ -132,7 +94,7 @@ def connection(*, threads: int | None = None) -> Iterator[duckdb.DuckDBPyConnect
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        for statement in _macros():
+        for statement in macro_statements():
             con.execute(statement)
         yield con
     finally:
@@ -146,7 +108,7 @@ def table_describe(con: duckdb.DuckDBPyConnection, path: Path) -> Table:
     count = con.execute(
         "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(path)]
     ).fetchone()
-    integers = {n for n, t in columns.items() if _base(t) in _INTEGER}
+    integers = {n for n, t in columns.items() if base_type(t) in INTEGER_TYPES}
     ranges: dict[str, tuple[int, int]] = {}
     if integers:
         # A column's range is known when every row group that holds a value has statistics.
@@ -167,225 +129,6 @@ def table_describe(con: duckdb.DuckDBPyConnection, path: Path) -> Table:
         }
     rows = int(count[0]) if count and count[0] is not None else None
     return Table(path=path, columns=columns, rows=rows, ranges=ranges)
-
-
-def _source_sql(table: Table) -> str:
-    path = str(table.path).replace("'", "''")
-    extra = "" if ROW_ID in table.columns else ", file_row_number = true"
-    return f"read_parquet('{path}'{extra})"
-
-
-# -- compiling each check ------------------------------------------------------------------------
-
-
-def _literal(value: Any, column_type: str) -> tuple[str, list[Any]]:
-    """A bound literal, cast to the column's type unless it is a number for a numeric column."""
-    if isinstance(value, int | float) and _base(column_type) in _NUMERIC:
-        return "?", [value]
-    return f"TRY_CAST(? AS {column_type})", [value]
-
-
-def _not_null(rule: Rule, table: Table) -> _Compiled:
-    parts = []
-    for name in rule.columns:
-        q = quote(name)
-        is_text = _base(table.columns[name]) == "VARCHAR"
-        parts.append(
-            f"({q} IS NOT NULL AND trim({q}) <> '')"
-            if rule.check == "not_blank" and is_text
-            else f"{q} IS NOT NULL"
-        )
-    return _Compiled(rule, ok=" AND ".join(parts))
-
-
-def _type(rule: Rule, table: Table) -> _Compiled:
-    name = rule.columns[0]
-    q, base, wanted = quote(name), _base(table.columns[name]), rule.params["type"]
-    if base in _NATIVE[wanted]:
-        return _Compiled(rule, ok="TRUE")
-    if wanted == "integer" and base in _NUMERIC:
-        return _Compiled(rule, ok=f"({q} IS NULL OR {q} = trunc({q}))")
-    return _Compiled(
-        rule,
-        ok=f"({q} IS NULL OR TRY_CAST(trim(CAST({q} AS VARCHAR)) AS {_CAST_TO[wanted]}) IS NOT NULL)",
-    )
-
-
-def _in_set(rule: Rule, table: Table) -> _Compiled:
-    name = rule.columns[0]
-    sqls, params = [], []
-    for value in rule.params["values"]:
-        sql, bound = _literal(value, table.columns[name])
-        sqls.append(sql)
-        params.extend(bound)
-    return _Compiled(rule, ok=f"{quote(name)} IN ({', '.join(sqls)})", params=params)
-
-
-def _bounds(expr: str, rule: Rule, column_type: str) -> _Compiled:
-    parts, params = [], []
-    for key, op in (("min", ">="), ("max", "<=")):
-        if key in rule.params:
-            sql, bound = _literal(rule.params[key], column_type)
-            parts.append(f"{expr} {op} {sql}")
-            params.extend(bound)
-    return _Compiled(rule, ok=" AND ".join(parts), params=params)
-
-
-def _range(rule: Rule, table: Table) -> _Compiled:
-    name = rule.columns[0]
-    column_type = table.columns[name]
-    numbers = all(isinstance(rule.params.get(k, 0), int | float) for k in ("min", "max"))
-    if numbers and _base(column_type) not in _NUMERIC:
-        return _bounds(f"TRY_CAST({quote(name)} AS DOUBLE)", rule, "DOUBLE")
-    return _bounds(quote(name), rule, column_type)
-
-
-def _regex(rule: Rule, _table: Table) -> _Compiled:
-    q = quote(rule.columns[0])
-    return _Compiled(
-        rule, ok=f"regexp_full_match(CAST({q} AS VARCHAR), ?)", params=[rule.params["pattern"]]
-    )
-
-
-def _length(rule: Rule, _table: Table) -> _Compiled:
-    return _bounds(f"length(CAST({quote(rule.columns[0])} AS VARCHAR))", rule, "BIGINT")
-
-
-def _thai_id(rule: Rule, table: Table) -> _Compiled:
-    name = rule.columns[0]
-    q = quote(name)
-    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:10]
-    helper, guess = "__ddgov_n_" + digest, "__ddgov_g_" + digest
-    ok = f"({q} IS NULL OR ddgov_thai_id_number_ok({quote(helper)}))"
-    if _base(table.columns[name]) in _INTEGER:
-        return _Compiled(rule, ok=ok, derived=[{helper: f"CAST({q} AS DOUBLE)"}])
-    # Two steps, so that the cast of the common, plain form is done once per row (see macros.sql).
-    return _Compiled(
-        rule,
-        ok=ok,
-        derived=[
-            {guess: f"ddgov_thai_id_plain({q})"},
-            {helper: f"CAST(ddgov_thai_id_resolve({q}, {quote(guess)}) AS DOUBLE)"},
-        ],
-    )
-
-
-def _geocode(rule: Rule, _table: Table) -> _Compiled:
-    q, level = quote(rule.columns[0]), rule.params["level"]
-    # level is one of LEVELS (checked by the parser), so it is safe inline.
-    areas = f"(SELECT {{col}} FROM gazetteer WHERE level = '{level}')"  # noqa: S608
-    if rule.params.get("kind", "code") == "code":
-        return _Compiled(rule, ok=f"trim(CAST({q} AS VARCHAR)) IN {areas.format(col='code')}")
-    names = areas.format(col="name_th")
-    english = areas.format(col="lower(name_en)")
-    return _Compiled(
-        rule,
-        ok=f"(trim({q}) IN {names} OR ddgov_admin_name({q}) IN {names} OR lower(trim({q})) IN {english})",
-    )
-
-
-def _sum(names: list[str]) -> str:
-    return " + ".join(quote(n) for n in names) if len(names) > 1 else quote(names[0])
-
-
-def _compare(rule: Rule, table: Table) -> _Compiled:
-    left = _sum(list(rule.columns))
-    op = rule.params["op"]  # one of OPS (checked by the parser)
-    if "other" in rule.params:
-        other = rule.params["other"]
-        return _Compiled(
-            rule, ok=f"({left}) {op} ({_sum([other] if isinstance(other, str) else list(other))})"
-        )
-    sql, bound = _literal(rule.params["value"], table.columns[rule.columns[0]])
-    return _Compiled(rule, ok=f"({left}) {op} {sql}", params=bound)
-
-
-def _reference(rule: Rule, table: Table, context: Context) -> _Compiled:
-    target = context.references[rule.id]
-    name, other = rule.columns[0], rule.params["to"]["column"]
-    mine, theirs = quote(name), quote(other)
-    if _base(table.columns[name]) != _base(target.columns[other]):
-        mine, theirs = f"CAST({mine} AS VARCHAR)", f"CAST({theirs} AS VARCHAR)"
-    sub = f"(SELECT {theirs} FROM {_source_sql(target)} WHERE {quote(other)} IS NOT NULL)"  # noqa: S608
-    return _Compiled(rule, ok=f"{mine} IN {sub}")
-
-
-def _bitmap_range(rule: Rule, table: Table) -> tuple[int, int] | None:
-    """The value range of a one-column integer key, when a bitmap over it is small enough."""
-    if len(rule.columns) != 1 or rule.columns[0] not in table.ranges:
-        return None
-    low, high = table.ranges[rule.columns[0]]
-    bits = high - low + 1
-    if bits > BITMAP_MAX_BITS or bits > BITMAP_BITS_PER_ROW * max(table.rows or 0, 1024):
-        return None
-    return low, high
-
-
-def _unique(rule: Rule, table: Table) -> _Compiled:
-    names = [quote(n) for n in rule.columns]
-    key = names[0] if len(names) == 1 else f"({', '.join(names)})"
-    present = " AND ".join(f"{n} IS NOT NULL" for n in names)
-    bounds = _bitmap_range(rule, table)
-    if bounds:
-        # One bit per possible value, set where a value occurs: exact, and several times faster
-        # than hashing every value. The bounds come from the file's own statistics (integers).
-        column_type = table.columns[rule.columns[0]]
-        low, high = (f"CAST({b} AS {column_type})" for b in bounds)
-        failed = f"count({key}) - coalesce(bit_count(bitstring_agg({key}, {low}, {high})), 0)"
-    else:
-        failed = (
-            f"count(*) FILTER (WHERE {present}) - count(DISTINCT {key}) FILTER (WHERE {present})"
-        )
-    return _Compiled(rule, aggregate=failed, key=key, key_filter=present)
-
-
-def _freshness(rule: Rule, _table: Table) -> _Compiled:
-    aggregate = f"CAST(max({quote(rule.columns[0])}) AS VARCHAR)" if rule.columns else "NULL"
-    return _Compiled(rule, aggregate=aggregate)
-
-
-_COMPILERS = {
-    "not_null": _not_null,
-    "not_blank": _not_null,
-    "type": _type,
-    "in_set": _in_set,
-    "range": _range,
-    "regex": _regex,
-    "length": _length,
-    "thai_citizen_id": _thai_id,
-    "geocode": _geocode,
-    "compare": _compare,
-    "unique": _unique,
-    "freshness": _freshness,
-}
-
-
-def compile_rule(rule: Rule, table: Table, context: Context) -> _Compiled:
-    """Compile one rule (the columns must exist: see :func:`table_problems`)."""
-    if rule.check == "reference":
-        return _reference(rule, table, context)
-    return _COMPILERS[rule.check](rule, table)
-
-
-def _from(compiled: list[_Compiled], *, limit: str = "") -> str:
-    """``src`` with every helper column the compiled rules need, computed once per row.
-
-    Each step of helpers is one more ``SELECT *, …`` around the previous ones, so a later step
-    reads an earlier step's column instead of computing it again.
-    """
-    steps: list[dict[str, str]] = []
-    for c in compiled:
-        for i, step in enumerate(c.derived):
-            if i == len(steps):
-                steps.append({})
-            steps[i].update(step)
-    if not steps and not limit:
-        return "src"
-    sql = f"(SELECT * FROM src{limit})" if limit else "src"  # noqa: S608 - limit is ours
-    for step in steps:
-        extra = "".join(f", {expr} AS {quote(name)}" for name, expr in step.items())
-        sql = f"(SELECT *{extra} FROM {sql})"  # noqa: S608 - compiled, quoted names
-    return f"{sql} AS src"
 
 
 # -- checking rules against a table --------------------------------------------------------------
@@ -409,8 +152,8 @@ def _column_problems(rule: Rule, table: Table, context: Context) -> list[str]:
     if problems:
         return problems
     if rule.check == "freshness" and rule.columns:
-        base = _base(table.columns[rule.columns[0]])
-        if base not in _NATIVE["datetime"]:
+        base = base_type(table.columns[rule.columns[0]])
+        if base not in NATIVE_TYPES["datetime"]:
             problems.append(
                 _p(rule, "freshness needs a date or time column", "การตรวจความทันสมัยต้องใช้คอลัมน์วันที่")
             )
@@ -428,7 +171,7 @@ def _column_problems(rule: Rule, table: Table, context: Context) -> list[str]:
         )
     if rule.check == "compare" and (len(rule.columns) > 1 or isinstance(other, list)):
         cols = [*rule.columns, *(other if isinstance(other, list) else [])]
-        if any(_base(table.columns[c]) not in _NUMERIC for c in cols):
+        if any(base_type(table.columns[c]) not in NUMERIC_TYPES for c in cols):
             problems.append(
                 _p(rule, "only numeric columns can be added up", "บวกกันได้เฉพาะคอลัมน์ตัวเลข")
             )
@@ -452,7 +195,7 @@ def _column_problems(rule: Rule, table: Table, context: Context) -> list[str]:
 
 
 def _literal_problems(
-    con: duckdb.DuckDBPyConnection, compiled: _Compiled, table: Table
+    con: duckdb.DuckDBPyConnection, compiled: Compiled, table: Table
 ) -> list[str]:
     """Literals that do not fit the column's type (``TRY_CAST`` would silently make them NULL)."""
     rule = compiled.rule
@@ -463,14 +206,14 @@ def _literal_problems(
     column_type = table.columns[rule.columns[0]]
     if (
         rule.check == "range"
-        and _base(column_type) not in _NUMERIC
+        and base_type(column_type) not in NUMERIC_TYPES
         and all(isinstance(v, int | float) for v in values)
     ):
         return []
     bad = [
         v
         for v in values
-        if not (isinstance(v, int | float) and _base(column_type) in _NUMERIC)
+        if not (isinstance(v, int | float) and base_type(column_type) in NUMERIC_TYPES)
         and con.execute(f"SELECT TRY_CAST(? AS {column_type}) IS NULL", [v]).fetchone() != (False,)
     ]
     return [
@@ -497,7 +240,7 @@ def table_problems(
                 expr = compiled.ok or compiled.aggregate
                 try:
                     con.execute(
-                        f"SELECT {expr} FROM {_from([compiled], limit=' LIMIT 0')}",  # noqa: S608 - compiled: quoted names, bound values
+                        f"SELECT {expr} FROM {from_sql([compiled], limit=' LIMIT 0')}",  # noqa: S608 - compiled: quoted names, bound values
                         compiled.params,
                     )
                 except duckdb.Error as exc:
@@ -519,7 +262,7 @@ def table_problems(
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, rules: list[Rule], table: Table) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM {_source_sql(table)}")  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM {source_sql(table)}")  # noqa: S608
     if any(r.check == "geocode" for r in rules):
         from ddgov.governance.gazetteer import gazetteer_register  # noqa: PLC0415 - needs the lake
 
@@ -529,48 +272,31 @@ def _prepare(con: duckdb.DuckDBPyConnection, rules: list[Rule], table: Table) ->
             gazetteer_register(con)
 
 
-def _samples(
-    con: duckdb.DuckDBPyConnection, failing: list[_Compiled], table: Table
+def quality_samples(
+    rows: list[tuple[Any, Any, Any]], failing: list[Compiled]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Up to :data:`SAMPLES_PER_RULE` failing rows per rule, in one query."""
-    parts, params = [], []
-    for c in failing:
-        columns = list(dict.fromkeys([*c.rule.columns, *_other_columns(c.rule)]))
-        values = "[" + ", ".join(f"CAST({quote(n)} AS VARCHAR)" for n in columns) + "]::VARCHAR[]"
-        if c.key:
-            where = (
-                f"{c.key} IN (SELECT {c.key} FROM src WHERE {c.key_filter} GROUP BY ALL "  # noqa: S608
-                f"HAVING count(*) > 1 LIMIT {SAMPLES_PER_RULE})"
-            )
-            cparams: list[Any] = []
-        else:
-            where, cparams = f"NOT coalesce({c.ok}, TRUE)", c.params
-        parts.append(
-            f"(SELECT ? AS rule, {table.id_sql} AS row_id, {values} AS vals FROM {_from([c])} "  # noqa: S608
-            f"WHERE {where} LIMIT {SAMPLES_PER_RULE})"
-        )
-        params += [c.rule.id, *cparams]
+    """Turn sample rows ``(rule id, row id, values)`` into each rule's samples (IDs masked)."""
     found: dict[str, list[dict[str, Any]]] = {c.rule.id: [] for c in failing}
-    if not parts:
-        return found
     by_id = {c.rule.id: c for c in failing}
-    for rule_id, row_id, vals in con.execute(" UNION ALL ".join(parts), params).fetchall():
+    for rule_id, row_id, vals in rows:
         rule = by_id[rule_id].rule
-        columns = list(dict.fromkeys([*rule.columns, *_other_columns(rule)]))
-        row = {ROW_ID: row_id, **dict(zip(columns, vals, strict=True))}
+        row = {ROW_ID: row_id, **dict(zip(sample_columns(rule), vals, strict=True))}
         if rule.check == "thai_citizen_id":
             row = {k: (_mask(v) if k in rule.columns else v) for k, v in row.items()}
         found[rule_id].append(row)
-    for rows in found.values():
-        rows.sort(key=lambda r: (r[ROW_ID] is None, r[ROW_ID]))
+    for samples in found.values():
+        samples.sort(key=lambda r: (r[ROW_ID] is None, r[ROW_ID]))
     return found
 
 
-def _other_columns(rule: Rule) -> list[str]:
-    other = rule.params.get("other")
-    if other is None:
-        return []
-    return [other] if isinstance(other, str) else list(other)
+def _samples(
+    con: duckdb.DuckDBPyConnection, failing: list[Compiled], table: Table
+) -> dict[str, list[dict[str, Any]]]:
+    """Up to :data:`SAMPLES_PER_RULE` failing rows per rule, in one query."""
+    if not failing:
+        return {}
+    sql, params = samples_sql(failing, table)
+    return quality_samples(con.execute(sql, params).fetchall(), failing)
 
 
 def _mask(value: Any) -> Any:
@@ -599,9 +325,16 @@ def _parse_latest(text: str | None) -> dt.datetime | None:
         return None
 
 
-def _freshness_result(rule: Rule, latest_text: str | None, context: Context) -> dict[str, Any]:
+def _freshness_result(rule: Rule, latest_value: Any, context: Context) -> dict[str, Any]:
     allowed = float(rule.params.get("max_age_days") or context.default_max_age_days or 0)
-    latest = _parse_latest(latest_text) if rule.columns else context.updated_at
+    if not rule.columns:
+        latest = context.updated_at
+    elif isinstance(latest_value, dt.datetime):
+        latest = latest_value
+    elif isinstance(latest_value, dt.date):
+        latest = dt.datetime.combine(latest_value, dt.time.min)
+    else:
+        latest = _parse_latest(latest_value)
     age = _age_days(latest, context.now)
     share = 0.0 if age is None else (1.0 if age <= allowed else allowed / age)
     return {
@@ -616,28 +349,16 @@ def _freshness_result(rule: Rule, latest_text: str | None, context: Context) -> 
     }
 
 
-def quality_execute(
-    con: duckdb.DuckDBPyConnection, rules: list[Rule], table: Table, context: Context
-) -> list[dict[str, Any]]:
-    """Run checked rules on ``table``: one aggregate pass, then samples of the failures.
+def quality_outcomes(
+    compiled: list[Compiled], row: tuple[Any, ...], context: Context
+) -> tuple[list[dict[str, Any]], list[Compiled]]:
+    """Each rule's result from the aggregate row (``count(*)``, then one value per rule).
 
-    Returns one result per rule: ``rows``, ``failed``, ``share`` (0..1 passing), ``passed``
-    (share >= threshold), ``samples`` and, for freshness, ``detail``.
+    Returns the results (samples still empty) and the compiled rules that had failures.
     """
-    _prepare(con, rules, table)
-    compiled = [compile_rule(r, table, context) for r in rules]
-    selects, params = ["count(*)"], []
-    for c in compiled:
-        if c.aggregate:
-            selects.append(c.aggregate)
-        else:
-            selects.append(f"count_if(NOT coalesce({c.ok}, TRUE))")
-            params += c.params
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {_from(compiled)}", params).fetchone()  # noqa: S608
-    assert row is not None  # noqa: S101 - an aggregate always returns a row
     total, values = int(row[0]), row[1:]
     results: list[dict[str, Any]] = []
-    failing: list[_Compiled] = []
+    failing: list[Compiled] = []
     for c, value in zip(compiled, values, strict=True):
         rule = c.rule
         if rule.check == "freshness":
@@ -660,10 +381,55 @@ def quality_execute(
                 "samples": [],
             }
         )
+    return results, failing
+
+
+def quality_execute(
+    con: duckdb.DuckDBPyConnection,
+    rules: list[Rule],
+    table: Table,
+    context: Context,
+    *,
+    engine: str | None = "duckdb",
+) -> list[dict[str, Any]]:
+    """Run checked rules on ``table``: one aggregate pass, then samples of the failures.
+
+    Returns one result per rule: ``rows``, ``failed``, ``share`` (0..1 passing), ``passed``
+    (share >= threshold), ``samples`` and, for freshness, ``detail``. ``engine`` names the
+    analytics engine (``None``: the configured ``DDGOV_ENGINE``); DuckDB runs on ``con``.
+    """
+    chosen = quality_engine_name(engine)
+    if chosen == "spark":
+        from ddgov.governance.quality.spark import quality_execute_spark  # noqa: PLC0415 - heavy
+
+        return quality_execute_spark(con, rules, table, context)
+    _prepare(con, rules, table)
+    compiled = [compile_rule(r, table, context) for r in rules]
+    sql, params = aggregate_sql(compiled)
+    row = con.execute(sql, params).fetchone()
+    assert row is not None  # noqa: S101 - an aggregate always returns a row
+    results, failing = quality_outcomes(compiled, row, context)
     samples = _samples(con, failing, table)
     for result in results:
         result["samples"] = samples.get(result["id"], [])
     return results
+
+
+def quality_engine_name(engine: str | None) -> str:
+    """The engine a quality run uses: ``engine``, or the configured ``DDGOV_ENGINE``.
+
+    Raises :class:`QualityEngineError` (bilingual) for a name that is not an engine.
+    """
+    from django.conf import settings  # noqa: PLC0415
+
+    from ddgov.analytics.engine import engine_names  # noqa: PLC0415
+
+    chosen = (engine or str(getattr(settings, "DDGOV_ENGINE", "duckdb")) or "duckdb").lower()
+    if chosen not in engine_names():
+        known = ", ".join(engine_names())
+        msg = f"Unknown engine {chosen!r} (known: {known}) / ไม่รู้จักเอนจิน {chosen!r} (ที่มี: {known})"
+        raise QualityEngineError(msg)
+    return chosen
 
 
 def _describe(rule: Rule) -> dict[str, Any]:

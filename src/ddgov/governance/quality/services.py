@@ -5,7 +5,8 @@
   (columns, types, literals, referenced resources) before anything is stored; refusals and
   saves are audited.
 * :func:`ruleset_infer` — stores the inferred defaults when no steward rules exist.
-* :func:`quality_run` — runs the rules on one version in DuckDB and stores a
+* :func:`quality_run` — runs the rules on one version on the configured analytics engine
+  (``DDGOV_ENGINE``: DuckDB by default, or Spark) and stores a
   :class:`~ddgov.governance.models.QualityRun` (audited), the history across versions.
 """
 
@@ -27,6 +28,7 @@ from ddgov.catalog.selectors.datasets import datasets_visible
 from ddgov.governance.models import QualityRun, RuleSet
 from ddgov.governance.quality.engine import (
     Context,
+    QualityEngineError,
     Table,
     connection,
     error_result,
@@ -249,8 +251,11 @@ def _version_rules(version: ResourceVersion, dataset: Dataset) -> tuple[list[Rul
     return rules_default(dataset=dataset, resource=version.resource, profile=profile), True
 
 
-def quality_run(*, version_id: int) -> QualityRun:
-    """Run the dataset's rules (or the inferred defaults) on one version; store and audit the run."""
+def quality_run(*, version_id: int, engine: str | None = None) -> QualityRun:
+    """Run the dataset's rules (or the inferred defaults) on one version; store and audit the run.
+
+    ``engine`` is the analytics engine of the aggregate pass (``None``: ``DDGOV_ENGINE``).
+    """
     version = (
         ResourceVersion.objects.select_related("resource__dataset__owner_org")
         .filter(pk=version_id)
@@ -278,7 +283,11 @@ def quality_run(*, version_id: int) -> QualityRun:
             if rule.check == "reference" and rule.id not in context.references:
                 problems.setdefault(rule.id, [p for p in ref_problems if rule.id in p])
         runnable = [r for r in rules if r.id not in problems]
-        done = {r["id"]: r for r in quality_execute(con, runnable, table, context)}
+        try:
+            executed = quality_execute(con, runnable, table, context, engine=engine)
+        except QualityEngineError as exc:
+            raise QualityError(str(exc)) from exc
+        done = {r["id"]: r for r in executed}
     results = results_json([done.get(r.id) or error_result(r, problems[r.id]) for r in rules])
     scores, overall = quality_scores(results)
     duration_ms = int((time.perf_counter() - started) * 1000)
