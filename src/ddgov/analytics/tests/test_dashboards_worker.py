@@ -95,7 +95,7 @@ def test_worker_refreshes_a_due_dashboard_then_drains_the_queue(settings):
     assert Job.objects.filter(kind=REFRESH_JOB).count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
 def test_a_failing_periodic_task_does_not_stop_the_worker(only):
     ran = []
 
@@ -113,7 +113,7 @@ def test_a_failing_periodic_task_does_not_stop_the_worker(only):
     assert "periodic good: did it" in out.getvalue()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
 def test_no_periodic_leaves_them_alone(only):
     ran = []
     only(PeriodicTask(name="t", every_seconds=60, func=lambda: ran.append(1)))
