@@ -30,7 +30,7 @@ class Principal:
 
     label: str
     user: User | None
-    roles: Mapping[int, str] = field(default=_NO_ROLES)
+    roles: Mapping[int, str] = field(default_factory=lambda: _NO_ROLES)
     platform_admin: bool = False
 
     def member_of(self, agency_id: int) -> bool:
