@@ -33,6 +33,7 @@ from typing import Any
 
 import duckdb
 
+from ddgov.governance.anonymize import scaleout
 from ddgov.governance.anonymize.hierarchies import (
     NULL_KEY,
     Built,
@@ -42,6 +43,7 @@ from ddgov.governance.anonymize.hierarchies import (
 )
 from ddgov.governance.anonymize.identifiers import identifiers_classify, redact_column
 from ddgov.governance.anonymize.report import report_build
+from ddgov.governance.anonymize.scaleout import ScaleOut
 from ddgov.governance.anonymize.search import Lattice, NodeStats, lattice_search
 from ddgov.governance.anonymize.spec import AnonymizeError, AnonymizeSpec, HierarchySpec
 
@@ -106,11 +108,16 @@ def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _load(con: duckdb.DuckDBPyConnection, source: Path) -> tuple[dict[str, str], int]:
+def _load(
+    con: duckdb.DuckDBPyConnection, source: Path, scale: ScaleOut | None = None
+) -> tuple[dict[str, str], int]:
     if not source.is_file():
         raise AnonymizeError(f"No such file: {source} / ไม่พบไฟล์: {source}", field="source")
     try:
-        con.execute(f"CREATE TEMP TABLE src AS SELECT * FROM {_source_sql(source)}")
+        if scale is None:
+            con.execute(f"CREATE TEMP TABLE src AS SELECT * FROM {_source_sql(source)}")
+        else:  # the engine reads the file itself: DuckDB only views it
+            scaleout.source_attach(con, scale=scale, source=source, source_sql=_source_sql(source))
     except duckdb.Error as exc:
         raise AnonymizeError(
             f"Cannot read {source.name}: {str(exc)[:200]} / อ่านไฟล์ {source.name} ไม่ได้",
@@ -217,13 +224,15 @@ def hierarchies_effective(
     return chosen
 
 
-def _encode(ctx: Context, hierarchies: dict[str, HierarchySpec]) -> None:
+def _encode(
+    ctx: Context, hierarchies: dict[str, HierarchySpec], scale: ScaleOut | None = None
+) -> None:
     """Build the hierarchy tables and ``base``, the frequency table the search groups.
 
     Without t and with at most 64 distinct values per sensitive column, each sensitive value
     becomes one bit, so a class's distinct count is a ``bit_count`` of an OR: ``base`` then
     holds one row per combination of codes (no DISTINCT hash, no row per sensitive value),
-    built in one pass over the source.
+    built in one pass over the source (on the engine layer when ``scale`` is given).
     """
     con = ctx.con
     for i, column in enumerate(ctx.spec.quasi):
@@ -242,7 +251,8 @@ def _encode(ctx: Context, hierarchies: dict[str, HierarchySpec]) -> None:
         values.append(f"coalesce(CAST(src.{quote(column)} AS VARCHAR), '{NULL_KEY}')")
         con.execute(
             f"CREATE TEMP TABLE gdist{j} AS SELECT s{j}, count(*) / {ctx.rows}::DOUBLE AS p, "
-            f"CAST(1 AS UBIGINT) << CAST(row_number() OVER (ORDER BY s{j}) - 1 AS UBIGINT) AS bit "
+            f"CASE WHEN row_number() OVER (ORDER BY s{j}) <= {MAX_BITS} THEN CAST(1 AS UBIGINT) "
+            f"<< CAST(row_number() OVER (ORDER BY s{j}) - 1 AS UBIGINT) END AS bit "
             f"FROM (SELECT {values[j]} AS s{j} FROM src) GROUP BY s{j}"
         )
     distinct_max = max(
@@ -250,15 +260,18 @@ def _encode(ctx: Context, hierarchies: dict[str, HierarchySpec]) -> None:
         default=0,
     )
     ctx.bits = ctx.spec.t is None and distinct_max <= MAX_BITS
-    if ctx.bits:
+    if scale is not None:
+        scaleout.encode_on_engine(ctx, scale)
+    elif ctx.bits:
         joins.extend(f"JOIN gdist{j} ON gdist{j}.s{j} = {v}" for j, v in enumerate(values))
         selects.extend(f"bit_or(gdist{j}.bit) AS b{j}" for j in range(len(values)))
     else:
         selects.extend(f"{v} AS s{j}" for j, v in enumerate(values))
-    con.execute(
-        f"CREATE TEMP TABLE base AS SELECT {', '.join(selects)}, count(*) AS n "
-        f"FROM src {' '.join(joins)} GROUP BY ALL"
-    )
+    if scale is None:
+        con.execute(
+            f"CREATE TEMP TABLE base AS SELECT {', '.join(selects)}, count(*) AS n "
+            f"FROM src {' '.join(joins)} GROUP BY ALL"
+        )
     ctx.floor = tuple(0 for _ in ctx.built)
     ctx.distinct = [
         [_scalar(con, f"SELECT count(DISTINCT c{lv}) FROM {b.table}") for lv in range(b.levels)]
@@ -595,6 +608,26 @@ def _write(con: duckdb.DuckDBPyConnection, sql: str, out: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _release(
+    ctx: Context,
+    node: tuple[int, ...],
+    plan: dict[str, str],
+    out: Path | None,
+    scale: ScaleOut | None,
+) -> None:
+    """Create ``released`` (what the report measures) and write it to ``out`` if given."""
+    sql = _output_sql(ctx, node, plan)
+    if scale is not None and "redact" not in plan.values():
+        written = scale.scratch / "released.parquet"
+        scaleout.release_on_engine(ctx, scale, node=node, plan=plan, target=written)
+        scaleout.release_place(ctx.con, written=written, out=out, write=_write)
+        return
+    # Redaction is a Python step (a table of redacted values): that write stays in DuckDB.
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE released AS {sql}")
+    if out is not None:
+        _write(ctx.con, "SELECT * FROM released", Path(out))
+
+
 def anonymize_run(
     *,
     source: Path,
@@ -603,19 +636,24 @@ def anonymize_run(
     threads: int | None = None,
     progress: Progress | None = None,
     exhaustive: bool = False,
+    engine: str | None = None,
 ) -> Result:
     """Anonymise ``source`` (CSV or Parquet) per ``spec``; write ``out`` (Parquet or CSV).
 
     Every input problem is found before the search starts and raised as
     :class:`AnonymizeError` (English / Thai); then nothing is written. ``out=None`` only
     computes the report (a preview). ``exhaustive`` evaluates every lattice node (the
-    benchmark's baseline; same result, no pruning).
+    benchmark's baseline; same result, no pruning). ``engine`` (``None``: the setting
+    ``DDGOV_ENGINE``) runs the encode and the write on ``spark`` (:mod:`.scaleout`); ``duckdb``
+    keeps the whole run in this process.
     """
     started = time.perf_counter()
     report_progress = progress or (lambda _f, _m: None)
+    chosen = scaleout.engine_choose(name=engine)
+    scale = ScaleOut.open(engine_name=chosen) if chosen != "duckdb" else None
     con = _connect(threads)
     try:
-        columns, rows = _load(con, Path(source))
+        columns, rows = _load(con, Path(source), scale)
         _validate_spec(spec, columns, rows)
         ctx = Context(con=con, spec=spec, columns=columns, rows=rows)
         ctx.use_snapshots = not exhaustive  # the naive baseline groups the full table
@@ -625,7 +663,7 @@ def anonymize_run(
         plan = identifiers_classify(con=con, spec=spec, columns=columns, reasons=reasons)
         report_progress(0.1, "validated")
         t0 = time.perf_counter()
-        _encode(ctx, hierarchies)
+        _encode(ctx, hierarchies, scale)
         ctx.timing["validate_encode_s"] = time.perf_counter() - started
         lattice = Lattice(tuple(b.levels for b in ctx.built))
         lm = _lm_table(ctx)
@@ -648,10 +686,7 @@ def anonymize_run(
                 redactions[column] = redact_column(
                     con=con, column=column, table=f"redact_{_slug(column)}"
                 )
-        sql = _output_sql(ctx, outcome.node, plan)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE released AS {sql}")
-        if out is not None:
-            _write(con, "SELECT * FROM released", Path(out))
+        _release(ctx, outcome.node, plan, out, scale)
         ctx.timing["write_s"] = time.perf_counter() - t1
         report = report_build(
             ctx=ctx,
@@ -664,6 +699,7 @@ def anonymize_run(
             "total_s": round(time.perf_counter() - started, 3),
         }
         report["column_reasons"] = reasons
+        report["engine"] = chosen
         report["source"] = str(source)
         report["output"] = str(out) if out is not None else None
         report_progress(1.0, "done")
@@ -672,3 +708,5 @@ def anonymize_run(
         )
     finally:
         con.close()
+        if scale is not None:
+            scale.close()

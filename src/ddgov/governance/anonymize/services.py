@@ -115,8 +115,14 @@ def release_request(
     return release
 
 
-def release_run(*, release_id: int, progress: Progress | None = None) -> Release:
-    """Run the engine for a requested release; store the report, or the reason it failed."""
+def release_run(
+    *, release_id: int, progress: Progress | None = None, engine: str | None = None
+) -> Release:
+    """Run the engine for a requested release; store the report, or the reason it failed.
+
+    ``engine`` (``duckdb`` | ``spark``; ``None``: the setting ``DDGOV_ENGINE``) is where the
+    passes over the source's rows run.
+    """
     release = Release.objects.select_related("source_version__resource__dataset__owner_org").get(
         pk=release_id
     )
@@ -133,6 +139,7 @@ def release_run(*, release_id: int, progress: Progress | None = None) -> Release
                 spec=spec_from_dict(release.params),
                 out=tmp,
                 progress=progress,
+                engine=engine,
             )
     except AnonymizeError as exc:
         report: dict[str, Any] = {"status": STATUS_FAILED, "error": exc.message}
@@ -294,16 +301,20 @@ def _classify_release_columns(
 
 
 def release_create(
-    *, actor: User | None, source_version: ResourceVersion, spec: AnonymizeSpec
+    *,
+    actor: User | None,
+    source_version: ResourceVersion,
+    spec: AnonymizeSpec,
+    engine: str | None = None,
 ) -> Release:
-    """Request, run and publish a release in one call (synchronously); return it.
+    """Request, run and publish a release in one call (synchronously) on ``engine``; return it.
 
     Raises :class:`AnonymizeError` if the engine refuses the spec (nothing is published).
     """
     release = release_request(actor=actor, source_version=source_version, spec=spec)
     release.refresh_from_db()
     if release.report.get("status") == STATUS_QUEUED:
-        release = release_run(release_id=release.pk)
+        release = release_run(release_id=release.pk, engine=engine)
     if release.report.get("status") != STATUS_READY:
         raise AnonymizeError(str(release.report.get("error") or "failed"), field="release")
     return release_publish(actor=actor, release=release)

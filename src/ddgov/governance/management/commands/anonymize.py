@@ -7,7 +7,8 @@ l distinct sensitive values (suppressing at most ``--max-suppression`` of the ro
 direct identifiers, redacts PII in free text, and writes OUT (Parquet, or CSV by its suffix)
 and the JSON report, both atomically. Bad input exits 1 with an English / Thai message and
 writes nothing. Options: ``--t``, ``--max-suppression``, ``--hierarchy col=kind[:params]``
-(repeatable), ``--drop``, ``--redact``, ``--keep-identifiers``, ``--threads``.
+(repeatable), ``--drop``, ``--redact``, ``--keep-identifiers``, ``--threads``, ``--engine``
+(``duckdb`` | ``spark``; default: the setting ``DDGOV_ENGINE``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class Command(BaseCommand):
             help="do not drop columns detected as direct identifiers",
         )
         parser.add_argument("--threads", type=int, default=None, help="DuckDB threads")
+        parser.add_argument(
+            "--engine",
+            default=None,
+            help="duckdb or spark: where the passes over the rows run (default: DDGOV_ENGINE)",
+        )
         parser.add_argument("--out", required=True, type=Path, help="output .parquet or .csv")
         parser.add_argument("--report", type=Path, default=None, help="report JSON file")
 
@@ -85,7 +91,13 @@ class Command(BaseCommand):
             )
             out: Path = options["out"]
             _check_out(out)
-            result = anonymize_run(source=source, spec=spec, out=out, threads=options["threads"])
+            result = anonymize_run(
+                source=source,
+                spec=spec,
+                out=out,
+                threads=options["threads"],
+                engine=options["engine"],
+            )
         except AnonymizeError as exc:
             raise CommandError(exc.message) from exc
         if options["report"] is not None:
