@@ -13,3 +13,6 @@ INTEGER_TYPES = (
     "UHUGEINT",
 )
 """Every DuckDB integer type, signed and unsigned."""
+
+NUMBER_TYPES = frozenset({*INTEGER_TYPES, "INT", "FLOAT", "REAL", "DOUBLE", "DECIMAL", "NUMERIC"})
+"""Every DuckDB number type (base names, without a ``DECIMAL(p,s)`` precision), aliases included."""

@@ -36,7 +36,8 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,7 +58,7 @@ MAX_SQL_LENGTH = 100_000
 ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 """Table functions that produce rows without touching files or the catalog."""
 
-_DENIED_FUNCTION = re.compile(
+DENIED_FUNCTION = re.compile(
     r"^(read_\w*|\w*_scan|glob|query|query_table|getenv|current_setting|duckdb_\w*|pragma_\w*"
     r"|sniff_csv|parquet_\w*|iceberg_\w*|delta_\w*|sqlite_\w*|postgres_\w*|mysql_\w*|json_execute_\w*"
     r"|which_secret|load_aws_credentials|checkpoint|force_checkpoint|enable_\w*|disable_\w*"
@@ -68,7 +69,7 @@ _DENIED_FUNCTION = re.compile(
 RESERVED_SCHEMAS = frozenset({"system", "temp", "memory", "information_schema", "pg_catalog"})
 """Schema names DuckDB already gives a meaning to; a table cannot be exposed under them."""
 
-_FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = tuple(
+FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = tuple(
     getattr(exp, name)
     for name in (
         "DDL",
@@ -207,7 +208,10 @@ def _syntax_error(exc: ParseError | TokenError) -> SandboxError:
     first = errors[0] if errors else {}
     line, col = first.get("line"), first.get("col")
     what = str(first.get("description") or exc).split("\n", 1)[0]
+    highlight = str(first.get("highlight") or "")
     if isinstance(line, int) and isinstance(col, int):
+        if highlight and "\n" not in highlight and col >= len(highlight):
+            col = col - len(highlight) + 1  # sqlglot reports where the bad token ends
         return SandboxError(
             "syntax",
             f"SQL syntax error at line {line}, column {col}: {what}"
@@ -217,13 +221,15 @@ def _syntax_error(exc: ParseError | TokenError) -> SandboxError:
     return SandboxError("syntax", f"SQL syntax error: {what} / ไวยากรณ์ SQL ผิด")
 
 
-def _function_name(node: exp.Func) -> str:
+def function_name(node: exp.Func) -> str:
+    """The lower-case name of a function call as the policy checks it."""
     if isinstance(node, exp.Anonymous):
         return str(node.name).lower()
     return node.sql_name().lower()
 
 
-def _parse_one(sql: str) -> exp.Expr:
+def sandbox_parse(sql: str) -> exp.Expr:
+    """Parse exactly one statement (DuckDB dialect) or raise a bilingual :class:`SandboxError`."""
     if not sql or not sql.strip():
         raise SandboxError("statement", "The SQL is empty / ไม่มีคำสั่ง SQL")
     if len(sql) > MAX_SQL_LENGTH:
@@ -235,7 +241,7 @@ def _parse_one(sql: str) -> exp.Expr:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
     except (ParseError, TokenError) as exc:
         # DuckDB may know a statement sqlglot does not (EXPORT, IMPORT …): name the real problem.
-        _check_duckdb_agrees(sql, syntax_errors=False)
+        sandbox_check_duckdb_agrees(sql, syntax_errors=False)
         raise _syntax_error(exc) from exc
     except RecursionError as exc:
         raise SandboxError(
@@ -251,7 +257,7 @@ def _parse_one(sql: str) -> exp.Expr:
     return statements[0]
 
 
-def _check_duckdb_agrees(sql: str, *, syntax_errors: bool = True) -> None:
+def sandbox_check_duckdb_agrees(sql: str, *, syntax_errors: bool = True) -> None:
     """Ask DuckDB's own parser too: one statement, of type SELECT.
 
     With ``syntax_errors=False`` SQL that DuckDB cannot parse passes here (the caller reports
@@ -272,7 +278,8 @@ def _check_duckdb_agrees(sql: str, *, syntax_errors: bool = True) -> None:
         )
 
 
-def _refuse_statement(kind: str) -> SandboxError:
+def refuse_statement(kind: str) -> SandboxError:
+    """The refusal of a statement that is not a single SELECT/WITH query."""
     return SandboxError(
         "statement",
         f"Only SELECT or WITH queries are allowed, not {kind} / อนุญาตเฉพาะคำสั่ง SELECT หรือ WITH ไม่อนุญาต {kind}",
@@ -281,8 +288,8 @@ def _refuse_statement(kind: str) -> SandboxError:
 
 def _check_functions(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Func):
-        name = _function_name(node)
-        if _DENIED_FUNCTION.match(name):
+        name = function_name(node)
+        if DENIED_FUNCTION.match(name):
             raise SandboxError(
                 "function",
                 f'Function "{name}" is not allowed in the sandbox / ไม่อนุญาตให้ใช้ฟังก์ชัน "{name}" ในแซนด์บ็อกซ์',
@@ -291,7 +298,7 @@ def _check_functions(tree: exp.Expr) -> None:
 
 def _table_function_check(node: exp.Table) -> None:
     func = node.this
-    name = _function_name(func) if isinstance(func, exp.Func) else type(func).__name__.lower()
+    name = function_name(func) if isinstance(func, exp.Func) else type(func).__name__.lower()
     if name not in ALLOWED_TABLE_FUNCTIONS:
         raise SandboxError(
             "function",
@@ -331,15 +338,15 @@ def sandbox_tables_referenced(*, sql: str) -> list[TableRef]:
     Callers that decide per table who may read what (the DataStore) use this to resolve names
     before calling :func:`sandbox_query`, which checks everything again.
     """
-    tree = _parse_one(sql)
+    tree = sandbox_parse(sql)
     if not isinstance(tree, exp.Query):
-        raise _refuse_statement(type(tree).__name__.upper())
+        raise refuse_statement(type(tree).__name__.upper())
     for node in tree.walk():
-        if isinstance(node, _FORBIDDEN_NODES):
-            raise _refuse_statement(type(node).__name__.upper())
+        if isinstance(node, FORBIDDEN_NODES):
+            raise refuse_statement(type(node).__name__.upper())
     _check_functions(tree)
     refs = _references(tree)
-    _check_duckdb_agrees(sql)
+    sandbox_check_duckdb_agrees(sql)
     return refs
 
 
@@ -452,42 +459,52 @@ def _scrub(message: str, tables: Mapping[tuple[str, str], TableSource], spill: P
     return message.replace(str(spill), "<tmp>")
 
 
-def _run(
-    con: duckdb.DuckDBPyConnection,
-    sql: str,
-    params: Sequence[Any] | Mapping[str, Any] | None,
-    limits: SandboxLimits,
-) -> tuple[list[Column], list[tuple[Any, ...]], bool]:
+@contextmanager
+def time_limited(con: duckdb.DuckDBPyConnection, timeout_s: float) -> Iterator[None]:
+    """Interrupt ``con`` after ``timeout_s``; the interruption surfaces as a bilingual timeout.
+
+    Any other ``InterruptException`` (someone else interrupted) is re-raised unchanged.
+    """
     fired = threading.Event()
-    running = threading.Lock()
+    done = threading.Event()
+    guard = threading.Lock()
 
     def interrupt() -> None:
-        with running:
+        with guard:
             if done.is_set():
                 return
             fired.set()
             con.interrupt()
 
-    done = threading.Event()
-    timer = threading.Timer(limits.timeout_s, interrupt)
+    timer = threading.Timer(timeout_s, interrupt)
     timer.daemon = True
     timer.start()
     try:
-        cursor = con.execute(sql, params) if params else con.execute(sql)
-        columns = [Column(name=str(d[0]), type=str(d[1])) for d in cursor.description or []]
-        rows = cursor.fetchmany(limits.max_rows + 1)
+        yield
     except duckdb.InterruptException as exc:
         if fired.is_set():
-            seconds = f"{limits.timeout_s:g}"
+            seconds = f"{timeout_s:g}"
             raise SandboxError(
                 "timeout",
                 f"The statement timed out after {seconds} s / คำสั่งใช้เวลาเกิน {seconds} วินาที",
             ) from exc
         raise
     finally:
-        with running:
+        with guard:
             done.set()
         timer.cancel()
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any] | None,
+    limits: SandboxLimits,
+) -> tuple[list[Column], list[tuple[Any, ...]], bool]:
+    with time_limited(con, limits.timeout_s):
+        cursor = con.execute(sql, params) if params else con.execute(sql)
+        columns = [Column(name=str(d[0]), type=str(d[1])) for d in cursor.description or []]
+        rows = cursor.fetchmany(limits.max_rows + 1)
     truncated = len(rows) > limits.max_rows
     return columns, rows[: limits.max_rows], truncated
 
@@ -660,7 +677,7 @@ def sandbox_explain(
     it themselves (the policy refuses anything but ``SELECT``/``WITH``).
     """
     limits = limits or SandboxLimits.from_settings()
-    _parse_one(sql)  # refuse empty SQL and several statements before prefixing
+    sandbox_parse(sql)  # refuse empty SQL and several statements before prefixing
 
     def explain(cursor: duckdb.DuckDBPyConnection) -> str:
         _columns, rows, _truncated = _run(cursor, f"EXPLAIN {sql}", None, limits)
@@ -687,7 +704,7 @@ def sandbox_describe(
     def describe(cursor: duckdb.DuckDBPyConnection) -> list[Column]:
         relation = cursor.sql(sql)
         if relation is None:
-            raise _refuse_statement("NOTHING")
+            raise refuse_statement("NOTHING")
         return [
             Column(name=str(name), type=str(kind))
             for name, kind in zip(relation.columns, relation.types, strict=True)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
 
 from ddgov.analytics.access.errors import QueryError, SourceText, position_at
 from ddgov.lake import sandbox
-from ddgov.lake.sandbox import ALLOWED_TABLE_FUNCTIONS, MAX_SQL_LENGTH, SandboxError
+from ddgov.lake.sandbox import ALLOWED_TABLE_FUNCTIONS, SandboxError
 
 
 @dataclass(frozen=True)
@@ -55,60 +53,21 @@ def from_sandbox(exc: SandboxError) -> QueryError:
     return QueryError(exc.code, exc.message, exc.position)
 
 
-def _syntax_error(exc: ParseError | TokenError) -> QueryError:
-    errors = getattr(exc, "errors", None) or []
-    first = errors[0] if errors else {}
-    line, col = first.get("line"), first.get("col")
-    what = str(first.get("description") or exc).split("\n", 1)[0]
-    highlight = str(first.get("highlight") or "")
-    if isinstance(line, int) and isinstance(col, int):
-        if highlight and "\n" not in highlight and col >= len(highlight):
-            col = col - len(highlight) + 1  # sqlglot reports where the bad token ends
-        return QueryError(
-            "syntax",
-            f"SQL syntax error at line {line}, column {col}: {what}"
-            f" / ไวยากรณ์ SQL ผิดที่บรรทัด {line} คอลัมน์ {col}",
-            (line, col),
-        )
-    return QueryError("syntax", f"SQL syntax error: {what} / ไวยากรณ์ SQL ผิด")
-
-
 def _parse(sql: str) -> exp.Expr:
-    if not sql or not sql.strip():
-        raise QueryError("statement", "The SQL is empty / ไม่มีคำสั่ง SQL")
-    if len(sql) > MAX_SQL_LENGTH:
-        raise QueryError(
-            "statement",
-            f"The SQL is longer than {MAX_SQL_LENGTH} characters / คำสั่ง SQL ยาวเกิน {MAX_SQL_LENGTH} ตัวอักษร",
-        )
     try:
-        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    except (ParseError, TokenError) as exc:
-        try:
-            sandbox._check_duckdb_agrees(sql, syntax_errors=False)
-        except SandboxError as refused:
-            raise from_sandbox(refused) from exc
-        raise _syntax_error(exc) from exc
-    except RecursionError as exc:
-        raise QueryError("syntax", "The SQL is nested too deeply / คำสั่ง SQL ซ้อนกันลึกเกินไป") from exc
-    if not statements:
-        raise QueryError("statement", "The SQL has no statement / ไม่มีคำสั่ง SQL")
-    if len(statements) != 1:
-        raise QueryError(
-            "statement",
-            "Only one statement is allowed (found several) / อนุญาตเพียงคำสั่งเดียว (พบหลายคำสั่ง)",
-        )
-    return statements[0]
+        return sandbox.sandbox_parse(sql)
+    except SandboxError as exc:
+        raise from_sandbox(exc) from exc
 
 
 def _refuse_statement(kind: str) -> QueryError:
-    return from_sandbox(sandbox._refuse_statement(kind))
+    return from_sandbox(sandbox.refuse_statement(kind))
 
 
 def _check_functions(tree: exp.Expr, source: SourceText) -> None:
     for node in tree.find_all(exp.Func):
-        name = sandbox._function_name(node)
-        if sandbox._DENIED_FUNCTION.match(name):
+        name = sandbox.function_name(node)
+        if sandbox.DENIED_FUNCTION.match(name):
             raise QueryError(
                 "function",
                 f'Function "{name}" is not allowed in the sandbox / ไม่อนุญาตให้ใช้ฟังก์ชัน "{name}" ในแซนด์บ็อกซ์',
@@ -119,7 +78,7 @@ def _check_functions(tree: exp.Expr, source: SourceText) -> None:
 def _table_function_check(node: exp.Table, source: SourceText) -> None:
     func = node.this
     name = (
-        sandbox._function_name(func) if isinstance(func, exp.Func) else type(func).__name__.lower()
+        sandbox.function_name(func) if isinstance(func, exp.Func) else type(func).__name__.lower()
     )
     if name not in ALLOWED_TABLE_FUNCTIONS:
         raise QueryError(
@@ -139,11 +98,11 @@ def sql_parse(*, sql: str, source: SourceText) -> exp.Query:
     if not isinstance(tree, exp.Query):
         raise _refuse_statement(type(tree).__name__.upper())
     for node in tree.walk():
-        if isinstance(node, sandbox._FORBIDDEN_NODES):
+        if isinstance(node, sandbox.FORBIDDEN_NODES):
             raise _refuse_statement(type(node).__name__.upper())
     _check_functions(tree, source)
     try:
-        sandbox._check_duckdb_agrees(sql)
+        sandbox.sandbox_check_duckdb_agrees(sql)
     except SandboxError as exc:
         raise from_sandbox(exc) from exc
     return tree

@@ -13,6 +13,8 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+from ddgov.lake.duckdb_types import NUMBER_TYPES
+
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 YEAR_RANGE = (1000, 3000)  # whole numbers in this range on a year axis: never grouped
 
@@ -133,21 +135,4 @@ def is_year_column(name: str) -> bool:
 def is_numeric_type(column_type: str) -> bool:
     """Whether a DuckDB type name (as the engines report it) is a number type."""
     kind = column_type.upper().split("(")[0].strip()
-    return kind in {
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "INT",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "UHUGEINT",
-        "FLOAT",
-        "REAL",
-        "DOUBLE",
-        "DECIMAL",
-        "NUMERIC",
-    }
+    return kind in NUMBER_TYPES

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +27,7 @@ from ddgov.lake.sandbox import (
     sandbox_query,
     sandbox_tables_referenced,
     source_view_sql,
+    time_limited,
 )
 from ddgov.lake.storage import atomic_target, tmp_dir
 
@@ -124,31 +124,5 @@ class DuckDBEngine:
 
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path, limits: SandboxLimits) -> None:
     """``COPY (sql) TO target`` with the time limit enforced by interrupting the connection."""
-    fired = threading.Event()
-    done = threading.Event()
-    guard = threading.Lock()
-
-    def interrupt() -> None:
-        with guard:
-            if done.is_set():
-                return
-            fired.set()
-            con.interrupt()
-
-    timer = threading.Timer(limits.timeout_s, interrupt)
-    timer.daemon = True
-    timer.start()
-    try:
+    with time_limited(con, limits.timeout_s):
         con.sql(sql).write_parquet(str(target))
-    except duckdb.InterruptException as exc:
-        if fired.is_set():
-            seconds = f"{limits.timeout_s:g}"
-            raise SandboxError(
-                "timeout",
-                f"The statement timed out after {seconds} s / คำสั่งใช้เวลาเกิน {seconds} วินาที",
-            ) from exc
-        raise
-    finally:
-        with guard:
-            done.set()
-        timer.cancel()

@@ -15,7 +15,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
-from ddgov.lake.sandbox import SandboxError
+from ddgov.lake.sandbox import SandboxError, function_name
 
 SPARK_DENIED_FUNCTION = re.compile(
     r"^(reflect|try_reflect|java_method|identifier|input_file_\w+|xpath\w*|\w*_xml|from_xml"
@@ -30,12 +30,6 @@ ALLOWED_SPARK_TABLE_FUNCTIONS = frozenset(
 """What DuckDB's ``range``/``generate_series``/``unnest`` become in Spark."""
 
 
-def _function_name(node: exp.Func) -> str:
-    if isinstance(node, exp.Anonymous):
-        return str(node.name).lower()
-    return node.sql_name().lower()
-
-
 def _refuse(name: str) -> SandboxError:
     return SandboxError(
         "function",
@@ -46,13 +40,13 @@ def _refuse(name: str) -> SandboxError:
 
 def _check_spark_tree(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Func):
-        name = _function_name(node)
+        name = function_name(node)
         if SPARK_DENIED_FUNCTION.match(name):
             raise _refuse(name)
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
             func = table.this
-            name = _function_name(func) if isinstance(func, exp.Func) else type(func).__name__
+            name = function_name(func) if isinstance(func, exp.Func) else type(func).__name__
             if name.lower() not in ALLOWED_SPARK_TABLE_FUNCTIONS:
                 raise _refuse(name.lower())
         elif table.args.get("db") or table.args.get("catalog"):

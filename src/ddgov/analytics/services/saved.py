@@ -25,7 +25,7 @@ from ddgov.analytics.selectors.saved import saved_query_can_edit
 from ddgov.audit.models import AuditRecord
 from ddgov.audit.services import audit_record_append
 from ddgov.identity.models import User
-from ddgov.identity.selectors import user_has_role
+from ddgov.identity.services import agency_access_require
 
 TITLE_MAX = SavedQuery._meta.get_field("title").max_length or 200
 EDITABLE = frozenset({"title", "description", "sql", "engine", "shared"})
@@ -133,8 +133,7 @@ def saved_query_create(
     :class:`SavedQueryError` for a missing title or SQL or an unknown engine, and the access
     layer's ``QueryError`` (with the position) for SQL its policy refuses.
     """
-    if not user_has_role(user=actor, agency=agency):
-        _deny(actor=actor, agency=agency, action="analytics.saved_query.create")
+    agency_access_require(actor=actor, agency=agency, action="analytics.saved_query.create")
     clean = _clean(
         {
             "title": title,
