@@ -34,6 +34,8 @@ from pathlib import Path
 
 import duckdb
 
+from ddgov.core.seeding import weighted_slots
+
 SQL_DIR = Path(__file__).with_name("sql")
 TABLES = ("households", "plots", "loans")
 CROP_YEARS = tuple(range(2560, 2568))
@@ -144,17 +146,6 @@ def farmer_counts(*, rows: int) -> FarmerCounts:
     )
 
 
-def _slots(weights: list[float], n: int) -> list[int]:
-    """Spread ``n`` slots over items in proportion to ``weights`` (largest remainder first)."""
-    total = sum(weights)
-    exact = [w / total * n for w in weights]
-    counts = [int(e) for e in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda k: exact[k] - counts[k], reverse=True)
-    for k in by_remainder[: n - sum(counts)]:
-        counts[k] += 1
-    return [k for k, c in enumerate(counts) for _ in range(c)]
-
-
 @cache
 def _areas() -> dict[str, tuple[str, list[tuple[str, str, str]]]]:
     """Province code → (Thai name, [(district code, district, subdistrict), …]) from geothai."""
@@ -237,7 +228,7 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
         len(areas[c][1]) * REGION_FARMING[nesdb_region_of(c)] * PROVINCE_FARMING.get(c, 1.0)
         for c in codes
     ]
-    chosen = [codes[k] for k in _slots(weights, PROVINCE_SLOTS)]
+    chosen = [codes[k] for k in weighted_slots(weights, PROVINCE_SLOTS)]
     first: dict[str, int] = {}
     rows: list[tuple[int, int, str, str]] = []
     for code in codes:
@@ -269,7 +260,7 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
         grown = [(name, w) for name, w in mix.items() if w > 0]
         crop_rows += [
             (region, slot, grown[k][0])
-            for slot, k in enumerate(_slots([w for _n, w in grown], CROP_SLOTS))
+            for slot, k in enumerate(weighted_slots([w for _n, w in grown], CROP_SLOTS))
         ]
     _table(
         con,

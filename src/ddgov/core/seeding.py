@@ -112,3 +112,18 @@ def seed_run(
         if on_step:
             on_step(result)
     return results
+
+
+def weighted_slots(weights: list[float], n: int) -> list[int]:
+    """Spread ``n`` slots over items in proportion to ``weights`` (largest remainder first).
+
+    Generators in SQL pick an item by ``slot = hash(row) % n``; a slot table made here gives
+    every item its exact share of rows, deterministically.
+    """
+    total = sum(weights)
+    exact = [w / total * n for w in weights]
+    counts = [int(e) for e in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda k: exact[k] - counts[k], reverse=True)
+    for k in by_remainder[: n - sum(counts)]:
+        counts[k] += 1
+    return [k for k, c in enumerate(counts) for _ in range(c)]

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from ddgov.core.seeding import weighted_slots
+
 SQL = Path(__file__).with_name("classification") / "sql" / "motor_policies.sql"
 SLOTS = 1000
 COLUMNS = (
@@ -125,17 +127,6 @@ class MotorDataError(ValueError):
     """Bad arguments for the generator (message in English and Thai)."""
 
 
-def _slots(weights: list[float], n: int = SLOTS) -> list[int]:
-    """Spread ``n`` slots over items in proportion to ``weights`` (largest remainder first)."""
-    total = sum(weights)
-    exact = [w / total * n for w in weights]
-    counts = [int(e) for e in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda k: exact[k] - counts[k], reverse=True)
-    for k in by_remainder[: n - sum(counts)]:
-        counts[k] += 1
-    return [k for k, c in enumerate(counts) for _ in range(c)]
-
-
 @cache
 def _provinces() -> tuple[tuple[str, str], ...]:
     import geothai  # noqa: PLC0415 - large tables, load only when asked
@@ -147,13 +138,13 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, seed: int) -> None:
     con.execute(
         f"CREATE TEMP MACRO u(i, k) AS (hash(i, k, {int(seed)}) >> 11)::DOUBLE / 9007199254740992.0"
     )
-    insurer = _slots([w for _n, w in INSURERS])
+    insurer = weighted_slots([w for _n, w in INSURERS], SLOTS)
     con.execute(
         "CREATE TEMP TABLE insurer_slot AS SELECT unnest(?::INTEGER[]) AS slot, "
         "unnest(?::VARCHAR[]) AS insurer",
         [list(range(SLOTS)), [INSURERS[k][0] for k in insurer]],
     )
-    vehicle = [VEHICLES[k] for k in _slots([v[5] for v in VEHICLES])]
+    vehicle = [VEHICLES[k] for k in weighted_slots([v[5] for v in VEHICLES], SLOTS)]
     con.execute(
         "CREATE TEMP TABLE vehicle_slot AS SELECT unnest(?::INTEGER[]) AS slot, "
         "unnest(?::VARCHAR[]) AS make, unnest(?::VARCHAR[]) AS model, "
@@ -171,7 +162,9 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, seed: int) -> None:
     provinces = _provinces()
     chosen = [
         provinces[k]
-        for k in _slots([PROVINCE_WEIGHTS.get(c, OTHER_PROVINCE_WEIGHT) for c, _n in provinces])
+        for k in weighted_slots(
+            [PROVINCE_WEIGHTS.get(c, OTHER_PROVINCE_WEIGHT) for c, _n in provinces], SLOTS
+        )
     ]
     con.execute(
         "CREATE TEMP TABLE province_slot AS SELECT unnest(?::INTEGER[]) AS slot, "
