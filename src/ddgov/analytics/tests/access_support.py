@@ -83,15 +83,17 @@ def crops_sql() -> str:
 
 
 def write_table(resource: Resource, select_sql: str, *, number: int = 1) -> ResourceVersion:
-    """Write ``select_sql`` as the resource's version ``number`` and make it current."""
+    """Write ``select_sql`` as the resource's version ``number`` (with its schema), make it current."""
     path = table_path(dataset_id=resource.dataset_id, resource_id=resource.pk, version=number)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:
         con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT parquet)")
         count = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     finally:
         con.close()
+    fields = [{"name": name, "type": str(kind).lower()} for name, kind, *_ in described]
     version = ResourceVersion.objects.create(
         resource=resource,
         number=number,
@@ -100,6 +102,7 @@ def write_table(resource: Resource, select_sql: str, *, number: int = 1) -> Reso
         original_path="raw/x.csv",
         parquet_path=relative(path),
         row_count=count[0] if count else 0,
+        table_schema={"fields": [f for f in fields if f["name"] != "_id"]},
     )
     resource.current_version = version
     resource.save(update_fields=["current_version"])

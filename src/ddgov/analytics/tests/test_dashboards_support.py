@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from ddgov.agencies.models import Agency
 from ddgov.agencies.tests.factories import DepartmentFactory
 from ddgov.analytics.models import SavedQuery
+from ddgov.analytics.tests.access_support import write_table
 from ddgov.analytics.tests.factories import SavedQueryFactory
-from ddgov.catalog.models import Dataset, Resource, ResourceVersion
+from ddgov.catalog.models import Dataset, Resource
 from ddgov.catalog.tests.factories import DatasetFactory, ResourceFactory
 from ddgov.governance.models import ColumnClass
 from ddgov.identity.models import Role, User
 from ddgov.identity.tests.factories import MembershipFactory, StaffUserFactory
 from ddgov.identity.thaiid import thai_id_complete
-from ddgov.lake.storage import relative, table_path
 
 CROPS = (
     # province, year, area_rai
@@ -48,30 +46,6 @@ HOUSEHOLDS_BY_PROVINCE_SQL = (
     'SELECT province, count(*) AS households FROM "farmers"."households" GROUP BY province'
 )
 HOUSEHOLD_ROWS_SQL = 'SELECT citizen_id, province FROM "farmers"."households"'
-
-
-def write_table(resource: Resource, select_sql: str) -> ResourceVersion:
-    """Write ``select_sql`` as the resource's first version and make it current."""
-    path = table_path(dataset_id=resource.dataset_id, resource_id=resource.pk, version=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    try:
-        con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT parquet)")
-        row = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
-    finally:
-        con.close()
-    version = ResourceVersion.objects.create(
-        resource=resource,
-        number=1,
-        status=ResourceVersion.Status.SUCCEEDED,
-        original_filename="x.csv",
-        original_path="raw/x.csv",
-        parquet_path=relative(path),
-        row_count=row[0] if row else 0,
-    )
-    resource.current_version = version
-    resource.save(update_fields=["current_version"])
-    return version
 
 
 def crops_sql() -> str:

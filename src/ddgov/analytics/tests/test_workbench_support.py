@@ -7,18 +7,16 @@
   (25 rows: a row number, a Thai province, a year, a decimal amount, a date).
 """
 
-# ruff: noqa: S608 - the helpers write SQL over their own temporary tables
-
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 from django.test import Client
 
 from ddgov.agencies.models import Agency
 from ddgov.agencies.tests.factories import DepartmentFactory
-from ddgov.catalog.models import Dataset, Resource, ResourceVersion
+from ddgov.analytics.tests.access_support import write_table
+from ddgov.catalog.models import Dataset, Resource
 from ddgov.catalog.tests.factories import DatasetFactory, ResourceFactory
 from ddgov.catalog.vocab import Classification, DataCategory
 from ddgov.governance.models import ColumnClass
@@ -30,7 +28,6 @@ from ddgov.identity.tests.factories import (
     StaffUserFactory,
 )
 from ddgov.identity.thaiid import thai_id_complete
-from ddgov.lake.storage import relative, table_path
 
 PLOTS = '"oae-test"."farm-registry".plots'
 STATS = '"stat-test"."crop-stats"."by-province"'
@@ -52,33 +49,6 @@ SELECT range + 1 AS _id,
        DATE '2024-01-01' + CAST(range AS INTEGER) AS recorded_on
 FROM range(25)
 """
-
-
-def write_table(resource: Resource, select_sql: str) -> ResourceVersion:
-    """Write ``select_sql`` as the resource's first version and make it current."""
-    path = table_path(dataset_id=resource.dataset_id, resource_id=resource.pk, version=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    try:
-        con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT parquet)")
-        rows = con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]  # type: ignore[index]
-        described = con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
-    finally:
-        con.close()
-    fields = [{"name": name, "type": str(kind).lower()} for name, kind, *_ in described]
-    version = ResourceVersion.objects.create(
-        resource=resource,
-        number=1,
-        status=ResourceVersion.Status.SUCCEEDED,
-        original_filename="x.csv",
-        original_path="raw/x.csv",
-        parquet_path=relative(path),
-        row_count=rows,
-        table_schema={"fields": [f for f in fields if f["name"] != "_id"]},
-    )
-    resource.current_version = version
-    resource.save(update_fields=["current_version"])
-    return version
 
 
 @dataclass
