@@ -23,6 +23,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,18 +145,8 @@ _INFO_FIELDS = (
 )
 
 
-def _candidates(tables: list[WrittenTable]) -> list[ResourceInfo]:
-    """Every active resource any of the names could mean, in one query."""
-    wanted = Q(pk__in=[])
-    for table in tables:
-        if len(table.parts) == 1:
-            rid = _as_uuid(table.parts[0])
-            if rid is not None:
-                wanted |= Q(pk=rid)
-            continue
-        schema = table.parts[-2]
-        did = _as_uuid(schema)
-        wanted |= Q(dataset__pk=did) if did is not None else Q(dataset__name__iexact=schema)
+def _infos(wanted: Q) -> list[ResourceInfo]:
+    """The active resources matching ``wanted``, with what the rules need, in one query."""
     rows = (
         Resource.objects.filter(wanted, state=Resource.State.ACTIVE)
         .exclude(dataset__state=Dataset.State.DELETED)
@@ -176,6 +167,21 @@ def _candidates(tables: list[WrittenTable]) -> list[ResourceInfo]:
         )
         for pk, name, dataset_id, dataset, state, private, agency_id, agency, path in rows
     ]
+
+
+def _candidates(tables: list[WrittenTable]) -> list[ResourceInfo]:
+    """Every active resource any of the names could mean, in one query."""
+    wanted = Q(pk__in=[])
+    for table in tables:
+        if len(table.parts) == 1:
+            rid = _as_uuid(table.parts[0])
+            if rid is not None:
+                wanted |= Q(pk=rid)
+            continue
+        schema = table.parts[-2]
+        did = _as_uuid(schema)
+        wanted |= Q(dataset__pk=did) if did is not None else Q(dataset__name__iexact=schema)
+    return _infos(wanted)
 
 
 def _match(table: WrittenTable, resources: list[ResourceInfo]) -> ResourceInfo | None:
@@ -279,9 +285,16 @@ def tables_resolve(
         if resource is None or path is None:
             raise unknown_table(table.written, source.position_of_offset(table.offset))
         chosen.append((table, resource, path))
-    restricted = _restricted(list({r.pk for _t, r, _p in chosen}))
+    return _with_masks(principal, [(resource, path) for _t, resource, path in chosen])
+
+
+def _with_masks(
+    principal: Principal, chosen: list[tuple[ResourceInfo, Path]]
+) -> list[ResolvedTable]:
+    """Attach to each readable resource the columns hidden from ``principal``."""
+    restricted = _restricted(list({r.pk for r, _p in chosen}))
     resolved: list[ResolvedTable] = []
-    for _table, resource, path in chosen:
+    for resource, path in chosen:
         rules = restricted.get(resource.pk, [])
         masked: tuple[str, ...] = ()
         personal: tuple[str, ...] = ()
@@ -291,3 +304,23 @@ def tables_resolve(
             ResolvedTable(resource=resource, path=path, masked=masked, personal_masked=personal)
         )
     return resolved
+
+
+def resources_resolve(
+    *, principal: Principal, resource_ids: Iterable[uuid.UUID]
+) -> list[ResolvedTable]:
+    """What ``principal`` may read of each given resource; unreadable ones are left out.
+
+    The table browser lists resources rather than names, so nothing is written to resolve and
+    nothing is refused: invisible resources and those without a table are simply not returned.
+    """
+    chosen: list[tuple[ResourceInfo, Path]] = []
+    for resource in _infos(Q(pk__in=list(resource_ids))):
+        path = (
+            _table_file(resource)
+            if resource_visible_to(principal=principal, resource=resource)
+            else None
+        )
+        if path is not None:
+            chosen.append((resource, path))
+    return _with_masks(principal, chosen)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from ddgov.analytics.access.errors import QueryError, SourceText
 from ddgov.analytics.access.policy import sql_parse, sql_tables
 from ddgov.analytics.access.prepare import sql_prepare
 from ddgov.analytics.access.principal import Principal
+from ddgov.analytics.access.resolve import resources_resolve
 from ddgov.analytics.services.queries import SourceUse, source_uses
 
-__all__ = ["QueryError", "query_sources", "query_validate"]
+__all__ = ["QueryError", "query_sources", "query_validate", "resource_uses"]
 
 
 def query_validate(*, sql: str) -> None:
@@ -32,3 +36,15 @@ def query_sources(*, principal: Principal, sql: str) -> list[SourceUse]:
     """
     prepared = sql_prepare(principal=principal, sql=sql)
     return source_uses(tables=prepared.distinct_tables())
+
+
+def resource_uses(
+    *, principal: Principal, resource_ids: Iterable[uuid.UUID]
+) -> dict[str, SourceUse]:
+    """How ``principal`` may read each given resource (by id); unreadable ones are left out.
+
+    The same decision :func:`query_sources` makes for a written query, for a list of resources
+    (the workbench's table browser).
+    """
+    uses = source_uses(tables=resources_resolve(principal=principal, resource_ids=resource_ids))
+    return {use.resource_id: use for use in uses}

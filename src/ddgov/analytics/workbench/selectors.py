@@ -3,7 +3,7 @@
 For each active, ingested resource of a dataset the user may see, one :class:`BrowserTable`: its
 friendly name (``agency.dataset.resource``, quoted where SQL needs it), its columns and types,
 which of them the user's rights mask (read as NULL) and whether the table is aggregate-only for
-the user. The masking decision is the access layer's own (:func:`query_sources`, which
+the user. The masking decision is the access layer's own (:func:`resource_uses`, which
 resolves without running), so the browser never promises more than a query will give. Column
 types are the catalog's (Frictionless Table Schema) when described, else the Parquet file's.
 """
@@ -18,13 +18,11 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from ddgov.analytics.access.principal import Principal
-from ddgov.analytics.selectors.queries import query_sources
-from ddgov.analytics.services.queries import QueryError, SourceUse
+from ddgov.analytics.selectors.queries import resource_uses
 from ddgov.catalog.models import Dataset, Resource
 from ddgov.catalog.selectors.datasets import Viewer, datasets_visible, resource_table_path
 
 ROW_ID = "_id"
-CHUNK = 200  # resources resolved per access-layer call
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -82,30 +80,6 @@ def _schema_fields(resource: Resource) -> list[tuple[str, str]]:
     return [(n, str(schema.field(n).type)) for n in schema.names if n != ROW_ID]
 
 
-def _uses(principal: Principal, resources: list[Resource]) -> dict[str, SourceUse]:
-    """How the principal may read each resource, asked of the access layer in one go.
-
-    One ``SELECT … FROM "<id>", "<id>" …`` per chunk is resolved (never run); when a chunk
-    fails (a table without its file, say), its resources are asked one by one and those that
-    fail are left out.
-    """
-    found: dict[str, SourceUse] = {}
-    for start in range(0, len(resources), CHUNK):
-        chunk = resources[start : start + CHUNK]
-        names = ", ".join(f'"{r.pk}"' for r in chunk)
-        try:
-            uses = query_sources(principal=principal, sql=f"SELECT 1 FROM {names}")  # noqa: S608 - UUIDs
-        except QueryError:
-            uses = []
-            for resource in chunk:
-                try:
-                    uses += query_sources(principal=principal, sql=f'SELECT 1 FROM "{resource.pk}"')  # noqa: S608
-                except QueryError:
-                    continue
-        found.update((use.resource_id, use) for use in uses)
-    return found
-
-
 def workbench_tables(*, viewer: Viewer, principal: Principal) -> list[BrowserTable]:
     """Every table ``viewer`` may query, by agency, dataset and resource name."""
     datasets = datasets_visible(viewer=viewer).order_by("owner_org__code", "name")
@@ -120,7 +94,7 @@ def workbench_tables(*, viewer: Viewer, principal: Principal) -> list[BrowserTab
         .order_by("dataset__owner_org__code", "dataset__name", "position", "created")
     )
     listed = list(resources)
-    uses = _uses(principal, listed)
+    uses = resource_uses(principal=principal, resource_ids=[r.pk for r in listed])
     tables: list[BrowserTable] = []
     for resource in listed:
         use = uses.get(str(resource.pk))
