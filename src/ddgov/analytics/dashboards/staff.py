@@ -29,8 +29,8 @@ from ddgov.analytics.selectors.dashboards import (
 )
 from ddgov.analytics.services.dashboards import (
     DashboardError,
-    chart_create,
     chart_update,
+    dashboard_chart_add,
     dashboard_create,
     dashboard_delete,
     dashboard_item_add,
@@ -182,14 +182,15 @@ def dashboard_chart_new(request: HttpRequest, slug: str) -> HttpResponse:
     if submitted and form.is_valid():
         data = form.cleaned_data
         try:
-            chart = chart_create(
+            dashboard_chart_add(
                 actor=user,
+                dashboard=dashboard,
                 query=data["query"],
                 title=data["title"],
                 kind=data["kind"],
                 options=form.options(),
+                width=data["width"],
             )
-            dashboard_item_add(actor=user, dashboard=dashboard, chart=chart, width=data["width"])
         except DashboardError as exc:
             errors = _problems(exc)
         else:

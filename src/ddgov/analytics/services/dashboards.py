@@ -434,6 +434,26 @@ def dashboard_item_add(
     return item
 
 
+def dashboard_chart_add(
+    *,
+    actor: User,
+    dashboard: Dashboard,
+    query: SavedQuery,
+    title: str,
+    kind: str,
+    options: Mapping[str, Any] | None = None,
+    width: int = 6,
+) -> Chart:
+    """Make a chart of ``query`` and place it on ``dashboard``: both or neither.
+
+    A placement the actor may not make (another agency's dashboard, say) leaves no orphan chart.
+    """
+    with transaction.atomic():
+        chart = chart_create(actor=actor, query=query, title=title, kind=kind, options=options)
+        dashboard_item_add(actor=actor, dashboard=dashboard, chart=chart, width=width)
+    return chart
+
+
 def dashboard_item_move(*, actor: User, item: DashboardItem, position: int) -> DashboardItem:
     """Move a chart to ``position`` (0-based) on its dashboard; the others close up."""
     dashboard = item.dashboard

@@ -21,6 +21,7 @@ from ddgov.analytics.services.dashboards import (
     DashboardError,
     chart_create,
     chart_update,
+    dashboard_chart_add,
     dashboard_create,
     dashboard_item_add,
     dashboard_item_move,
@@ -182,6 +183,19 @@ def test_a_chart_of_another_agency_cannot_be_placed(world):
     with pytest.raises(DashboardError) as caught:
         dashboard_item_add(actor=world.officer, dashboard=dashboard, chart=foreign)
     assert "chart" in caught.value.field_errors
+
+
+def test_a_chart_that_cannot_be_placed_is_not_kept(world):
+    foreign = DashboardFactory(agency=world.other)
+    with pytest.raises(PermissionDenied):
+        dashboard_chart_add(
+            actor=world.officer,
+            dashboard=foreign,
+            query=world.query(AREA_BY_PROVINCE_SQL),
+            title="แผนภูมิ",
+            kind="table",
+        )
+    assert not Chart.objects.exists()
 
 
 def test_items_are_added_moved_and_removed_in_order(world):
