@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ddgov.catalog",
     "ddgov.governance",
     "ddgov.analytics",
+    "ddgov.exchange",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,9 @@ def _oidc_private_key() -> str:
     return oidc_key_load(path=OIDC_KEY_FILE)
 
 
+# Named explicitly so apps that point at One ID clients get a migration dependency on DOT.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
@@ -224,6 +228,24 @@ DDGOV_SPARK_DRIVER_MEMORY = env.str("DDGOV_SPARK_DRIVER_MEMORY", default="2g")
 # Aggregates over personal data for users without the right need at least this many records per group.
 DDGOV_ANALYTICS_MIN_GROUP = env.int("DDGOV_ANALYTICS_MIN_GROUP", default=5)
 DDGOV_ANALYTICS_EXPORT_MAX_ROWS = env.int("DDGOV_ANALYTICS_EXPORT_MAX_ROWS", default=1_000_000)
+
+# Government Data Exchange (docs/exchange.md).
+DDGOV_EXCHANGE_INSTANCE = env.str("DDGOV_EXCHANGE_INSTANCE", default="TH")
+# Name of this gateway node in the message log's stream names (default: the host name).
+DDGOV_EXCHANGE_NODE = env.str("DDGOV_EXCHANGE_NODE", default="")
+DDGOV_EXCHANGE_SIGNING_KEY_FILE = Path(
+    env.str("DDGOV_EXCHANGE_SIGNING_KEY_FILE", default=str(VAR_DIR / "exchange_ed25519.pem"))
+)
+# Public keys (PEM files) of retired signing keys, so old records still verify.
+DDGOV_EXCHANGE_TRUSTED_KEY_FILES = env.list("DDGOV_EXCHANGE_TRUSTED_KEY_FILES", default=[])
+DDGOV_EXCHANGE_LOG_RETENTION_DAYS = env.int("DDGOV_EXCHANGE_LOG_RETENTION_DAYS", default=365)
+DDGOV_EXCHANGE_CHECKPOINT_SECONDS = env.int("DDGOV_EXCHANGE_CHECKPOINT_SECONDS", default=60)
+DDGOV_EXCHANGE_RATE_PER_MINUTE = env.int("DDGOV_EXCHANGE_RATE_PER_MINUTE", default=6000)
+DDGOV_EXCHANGE_MAX_REQUEST_BYTES = env.int("DDGOV_EXCHANGE_MAX_REQUEST_BYTES", default=1_048_576)
+DDGOV_EXCHANGE_MAX_RESPONSE_BYTES = env.int("DDGOV_EXCHANGE_MAX_RESPONSE_BYTES", default=10_485_760)
+DDGOV_EXCHANGE_TIMEOUT_MS = env.int("DDGOV_EXCHANGE_TIMEOUT_MS", default=10_000)
+# Plain-http provider URLs are refused unless they point at loopback and this is true (dev, tests).
+DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK = env.bool("DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK", default=DEBUG)
 
 DDGOV_SEARCH_BACKEND = env.str("DDGOV_SEARCH_BACKEND", default="embedded")
 DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ddgov.catalog.urls")),
     path("governance/", include("ddgov.governance.urls")),
     path("analytics/", include("ddgov.analytics.urls")),
+    path("exchange/", include("ddgov.exchange.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path(
         ".well-known/openid-configuration",
