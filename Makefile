@@ -42,8 +42,8 @@ run: $(VENV)/.synced
 	@echo
 	@echo "ddgov is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@$(BIN)/ddgov worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn ddgov.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	    --access-logfile - --graceful-timeout 5
+	$(BIN)/uvicorn ddgov.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	    --timeout-graceful-shutdown 5 --no-server-header
 
 test: $(VENV)/.synced
 	@scripts/ensure-chromium
