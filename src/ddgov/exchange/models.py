@@ -256,7 +256,7 @@ class ConsentEvent(models.Model):
     seq = models.PositiveIntegerField()
     state = models.CharField(max_length=12, choices=ConsentRecord.State.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)

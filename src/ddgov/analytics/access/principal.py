@@ -80,3 +80,18 @@ def principal_agency_viewer(*, agency: Agency) -> Principal:
         user=None,
         roles=MappingProxyType({agency.pk: str(Role.VIEWER)}),
     )
+
+
+def principal_for_exchange(*, agency: Agency, label: str) -> Principal:
+    """The rights a dataset-backed exchange service reads its provider's data with.
+
+    The provider agency's data steward role: the service was registered by that agency over
+    its own resource and exposes only its declared columns, and the consumer's access grant
+    (checked by the exchange gateway before the query runs) is what authorises the reader.
+    ``label`` names the call in the audit trail, e.g. ``exchange:TH/GOV/M/S``.
+    """
+    return Principal(
+        label=label,
+        user=None,
+        roles=MappingProxyType({agency.pk: str(Role.DATA_STEWARD)}),
+    )

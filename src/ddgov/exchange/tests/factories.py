@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import factory
 
 from ddgov.agencies.tests.factories import DepartmentFactory
@@ -17,6 +15,7 @@ from ddgov.exchange.models import (
     Service,
     Subsystem,
 )
+from ddgov.exchange.services.rights import agreement_revision_hash
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -118,8 +117,21 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     lawful_basis = LawfulBasis.CONSENT
     text_th = "ยินยอมให้ใช้ข้อมูลเพื่อการทดสอบ"
     text_en = "I consent to the use of my data for testing."
+    version = 1
+    dpia_url = ""
     revision_hash = factory.LazyAttribute(
-        lambda o: hashlib.sha256(f"{o.text_th}|{o.text_en}".encode()).hexdigest()
+        lambda o: agreement_revision_hash(
+            agreement=DataAgreement(
+                service=o.service,
+                client=o.client,
+                purpose=o.purpose,
+                lawful_basis=o.lawful_basis,
+                version=o.version,
+                text_th=o.text_th,
+                text_en=o.text_en,
+                dpia_url=o.dpia_url,
+            )
+        )
     )
 
 
