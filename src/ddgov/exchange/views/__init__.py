@@ -1,0 +1,1 @@
+"""Exchange pages: ``staff`` (back office) and ``citizen`` (who read my data, consents)."""
