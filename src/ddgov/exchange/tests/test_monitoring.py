@@ -1,0 +1,241 @@
+"""Per-service statistics and the message log list, with agency isolation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ddgov.exchange.messagelog.keys import keys_reset
+from ddgov.exchange.messagelog.testing import log_entry
+from ddgov.exchange.selectors.monitoring import (
+    _percentile,
+    message_records_list,
+    service_stats_list,
+)
+from ddgov.exchange.services.messagelog import messagelog_append
+from ddgov.exchange.tests.factories import (
+    ExternalServiceFactory,
+    MemberFactory,
+    SubsystemFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(tmp_path, settings):
+    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
+    keys_reset()
+    yield
+    keys_reset()
+
+
+@pytest.fixture
+def world():
+    provider = MemberFactory(code="DOPA")
+    registry = SubsystemFactory(member=provider, code="registry")
+    persons = ExternalServiceFactory(
+        subsystem=registry, code="persons", title_th="ข้อมูลบุคคล", title_en="Persons"
+    )
+    other = MemberFactory(code="OAE")
+    farm = ExternalServiceFactory(
+        subsystem=SubsystemFactory(member=other, code="farmers"),
+        code="farm",
+        title_th="ทะเบียนเกษตรกร",
+        title_en="Farmers",
+    )
+    c1 = SubsystemFactory(member=MemberFactory(code="DSDW"), code="welfare")
+    c2 = SubsystemFactory(member=MemberFactory(code="DLA"), code="app")
+    now = timezone.now()
+    persons_id = "TH/GOV/DOPA/registry/persons"
+    farm_id = "TH/GOV/OAE/farmers/farm"
+    c1_id, c2_id = "TH/GOV/DSDW/welfare", "TH/GOV/DLA/app"
+    entries = [
+        log_entry(client_id=c1_id, service_id=persons_id, duration_ms=float(i), at=now)
+        for i in range(1, 11)
+    ]
+    entries += [
+        log_entry(
+            client_id=c2_id,
+            service_id=persons_id,
+            duration_ms=11.0,
+            status=403,
+            error="Client.AccessDenied",
+            at=now,
+        ),
+        log_entry(
+            client_id=c2_id,
+            service_id=persons_id,
+            duration_ms=12.0,
+            status=403,
+            error="Client.PurposeNotAllowed",
+            at=now,
+        ),
+        log_entry(
+            client_id=c2_id,
+            service_id=persons_id,
+            duration_ms=13.0,
+            status=502,
+            error="Server.ProviderUnreachable",
+            at=now,
+        ),
+        log_entry(client_id=c2_id, service_id=persons_id, duration_ms=14.0, status=503, at=now),
+    ]
+    entries += [
+        log_entry(client_id=c1_id, service_id=farm_id, duration_ms=2.0, at=now) for _ in range(3)
+    ]
+    entries.append(
+        log_entry(
+            client_id=c1_id,
+            service_id="TH/GOV/DOPA/registry/listMethods",
+            path="",
+            subjects=(),
+            at=now,
+        )
+    )
+    entries.append(log_entry(client_id=c1_id, service_id=persons_id, at=now - dt.timedelta(days=3)))
+    messagelog_append(entries=entries, stream="s")
+    return {
+        "since": now - dt.timedelta(hours=24),
+        "now": now,
+        "persons": persons,
+        "farm": farm,
+        "provider": provider.agency,
+        "other": other.agency,
+        "c1": c1.member.agency,
+        "c2": c2.member.agency,
+    }
+
+
+def by_id(stats):
+    return {s.service_id: s for s in stats}
+
+
+def test_stats_for_the_platform(world):
+    stats = by_id(service_stats_list(since=world["since"]))
+    assert set(stats) == {
+        "TH/GOV/DOPA/registry/persons",
+        "TH/GOV/OAE/farmers/farm",
+        "TH/GOV/DOPA/registry/listMethods",
+    }
+    persons = stats["TH/GOV/DOPA/registry/persons"]
+    assert (persons.calls, persons.errors, persons.refused) == (14, 2, 2)
+    assert persons.title_th == "ข้อมูลบุคคล"
+    assert persons.title_en == "Persons"
+    assert persons.provider_agency == world["provider"]
+    assert persons.p50_ms == pytest.approx(7.5)
+    assert persons.p95_ms == pytest.approx(13.35)
+    assert persons.last_at == world["now"]
+    farm = stats["TH/GOV/OAE/farmers/farm"]
+    assert (farm.calls, farm.errors, farm.refused, farm.p50_ms) == (3, 0, 0, 2.0)
+    directory = stats["TH/GOV/DOPA/registry/listMethods"]
+    assert directory.title_en == "listMethods"
+    assert directory.provider_agency == world["provider"]
+
+
+def test_stats_are_sorted_busiest_first(world):
+    stats = service_stats_list(since=world["since"])
+    assert [s.calls for s in stats] == [14, 3, 1]
+
+
+def test_provider_sees_every_call_to_its_services_only(world):
+    stats = by_id(service_stats_list(since=world["since"], agency_ids=[world["provider"].pk]))
+    assert set(stats) == {"TH/GOV/DOPA/registry/persons", "TH/GOV/DOPA/registry/listMethods"}
+    assert stats["TH/GOV/DOPA/registry/persons"].calls == 14
+
+
+def test_consumer_sees_only_its_own_calls(world):
+    stats = by_id(service_stats_list(since=world["since"], agency_ids=[world["c2"].pk]))
+    assert set(stats) == {"TH/GOV/DOPA/registry/persons"}
+    persons = stats["TH/GOV/DOPA/registry/persons"]
+    assert (persons.calls, persons.errors, persons.refused) == (4, 2, 2)
+    assert persons.p50_ms == pytest.approx(12.5)
+
+
+def test_several_agencies_see_the_union(world):
+    stats = by_id(
+        service_stats_list(since=world["since"], agency_ids=[world["c2"].pk, world["other"].pk])
+    )
+    assert stats["TH/GOV/DOPA/registry/persons"].calls == 4
+    assert stats["TH/GOV/OAE/farmers/farm"].calls == 3
+
+
+def test_agency_without_a_member_sees_nothing(world):
+    from ddgov.agencies.tests.factories import DepartmentFactory
+
+    assert service_stats_list(since=world["since"], agency_ids=[DepartmentFactory().pk]) == []
+    assert service_stats_list(since=world["since"], agency_ids=[]) == []
+    assert message_records_list(agency_ids=[]) == []
+
+
+def test_member_codes_differing_in_case_are_kept_apart():
+    upper = MemberFactory(code="AB")
+    lower = MemberFactory(code="ab")
+    messagelog_append(
+        entries=[
+            log_entry(client_id="TH/GOV/AB/app", service_id="TH/GOV/X/s/svc"),
+            log_entry(client_id="TH/GOV/ab/app", service_id="TH/GOV/X/s/svc"),
+            log_entry(client_id="TH/GOV/ab/app", service_id="TH/GOV/X/s/svc"),
+        ],
+        stream="s",
+    )
+    assert len(message_records_list(agency_ids=[upper.agency_id])) == 1
+    assert len(message_records_list(agency_ids=[lower.agency_id])) == 2
+    since = timezone.now() - dt.timedelta(hours=1)
+    assert service_stats_list(since=since, agency_ids=[upper.agency_id])[0].calls == 1
+
+
+def test_unknown_service_ids_have_no_names():
+    messagelog_append(
+        entries=[log_entry(service_id="garbage"), log_entry(service_id="TH/GOV/NOPE/x/y")],
+        stream="s",
+    )
+    stats = service_stats_list(since=timezone.now() - dt.timedelta(hours=1))
+    assert {(s.service_id, s.title_th, s.provider_agency) for s in stats} == {
+        ("garbage", "", None),
+        ("TH/GOV/NOPE/x/y", "", None),
+    }
+
+
+def test_window_excludes_older_calls(world):
+    stats = by_id(service_stats_list(since=world["now"] - dt.timedelta(days=7)))
+    assert stats["TH/GOV/DOPA/registry/persons"].calls == 15
+    assert service_stats_list(since=world["now"] + dt.timedelta(seconds=1)) == []
+
+
+def test_percentile_matches_percentile_cont():
+    assert _percentile([], 0.5) is None
+    assert _percentile([5.0], 0.95) == 5.0
+    assert _percentile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+    assert _percentile([float(i) for i in range(1, 101)], 0.95) == pytest.approx(95.05)
+
+
+def test_records_list_newest_first_with_isolation_and_filters(world):
+    everything = message_records_list(agency_ids=None, limit=1000)
+    assert len(everything) == 19
+    assert everything[-1].at < everything[0].at
+    mine = message_records_list(agency_ids=[world["c2"].pk])
+    assert len(mine) == 4
+    assert {r.client_id for r in mine} == {"TH/GOV/DLA/app"}
+    provider = message_records_list(agency_ids=[world["provider"].pk], limit=1000)
+    assert len(provider) == 16
+    assert all(r.service_id.startswith("TH/GOV/DOPA/") for r in provider)
+    by_service = message_records_list(agency_ids=None, service_id="TH/GOV/OAE/farmers/farm")
+    assert len(by_service) == 3
+    by_client = message_records_list(agency_ids=None, client_id="TH/GOV/DLA/app")
+    assert len(by_client) == 4
+    one = everything[3]
+    assert message_records_list(agency_ids=None, request_id=one.request_id) == [one]
+    # Another agency's request id stays invisible.
+    hidden = message_records_list(agency_ids=[world["other"].pk], client_id="TH/GOV/DLA/app")
+    assert hidden == []
+
+
+def test_records_list_pages(world):
+    everything = message_records_list(agency_ids=None, limit=1000)
+    page = message_records_list(agency_ids=None, limit=5, offset=5)
+    assert page == everything[5:10]
+    assert message_records_list(agency_ids=None, limit=-1) == []
+    assert message_records_list(agency_ids=None, limit=5, offset=-3) == everything[:5]
