@@ -6,253 +6,491 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('catalog', '0002_search_index'),
+        ("agencies", "0001_initial"),
+        ("catalog", "0002_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.OAUTH2_PROVIDER_APPLICATION_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('at', models.DateTimeField()),
-                ('heads', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('signature', models.CharField(max_length=128)),
-                ('key_id', models.CharField(max_length=32)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("at", models.DateTimeField()),
+                ("heads", models.JSONField(default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                ("signature", models.CharField(max_length=128)),
+                ("key_id", models.CharField(max_length=32)),
             ],
             options={
-                'ordering': ['seq'],
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='DataAgreement',
+            name="DataAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lawful_basis', models.CharField(choices=[('consent', 'Consent (s.19)'), ('research', 'Archives, research or statistics (s.24(1))'), ('vital_interest', 'Preventing danger to life, body or health (s.24(2))'), ('contract', 'Performance of a contract (s.24(3))'), ('public_task', 'Public interest or official authority (s.24(4))'), ('legitimate_interest', 'Legitimate interest (s.24(5))'), ('legal_obligation', 'Compliance with a law (s.24(6))')], default='consent', max_length=24)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('text_th', models.TextField()),
-                ('text_en', models.TextField(blank=True)),
-                ('dpia_url', models.URLField(blank=True, max_length=500)),
-                ('revision_hash', models.CharField(max_length=64)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent (s.19)"),
+                            ("research", "Archives, research or statistics (s.24(1))"),
+                            (
+                                "vital_interest",
+                                "Preventing danger to life, body or health (s.24(2))",
+                            ),
+                            ("contract", "Performance of a contract (s.24(3))"),
+                            ("public_task", "Public interest or official authority (s.24(4))"),
+                            ("legitimate_interest", "Legitimate interest (s.24(5))"),
+                            ("legal_obligation", "Compliance with a law (s.24(6))"),
+                        ],
+                        default="consent",
+                        max_length=24,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("text_th", models.TextField()),
+                ("text_en", models.TextField(blank=True)),
+                ("dpia_url", models.URLField(blank=True, max_length=500)),
+                ("revision_hash", models.CharField(max_length=64)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['service_id', 'client_id', 'purpose_id', '-version'],
+                "ordering": ["service_id", "client_id", "purpose_id", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Purpose',
+            name="Purpose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True)),
-                ('name_th', models.CharField(max_length=255)),
-                ('name_en', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True)),
+                ("name_th", models.CharField(max_length=255)),
+                ("name_en", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citizen_id', models.CharField(db_index=True, max_length=13)),
-                ('agreement_revision_hash', models.CharField(max_length=64)),
-                ('state', models.CharField(choices=[('given', 'Given'), ('withdrawn', 'Withdrawn')], max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='exchange.dataagreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("citizen_id", models.CharField(db_index=True, max_length=13)),
+                ("agreement_revision_hash", models.CharField(max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("given", "Given"), ("withdrawn", "Withdrawn")], max_length=12
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="exchange.dataagreement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='exchange_member', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, unique=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchange_member",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exchange member',
-                'verbose_name_plural': 'exchange members',
-                'ordering': ['code'],
+                "verbose_name": "exchange member",
+                "verbose_name_plural": "exchange members",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='MessageRecord',
+            name="MessageRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stream', models.CharField(max_length=96)),
-                ('seq', models.PositiveBigIntegerField()),
-                ('at', models.DateTimeField(db_index=True)),
-                ('request_id', models.CharField(max_length=36, unique=True)),
-                ('client_id', models.CharField(db_index=True, max_length=200)),
-                ('service_id', models.CharField(db_index=True, max_length=260)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=500)),
-                ('purpose', models.CharField(blank=True, max_length=64)),
-                ('subjects', models.JSONField(default=list)),
-                ('request_digest', models.CharField(max_length=64)),
-                ('response_digest', models.CharField(max_length=64)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('error', models.CharField(blank=True, max_length=64)),
-                ('duration_ms', models.FloatField()),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('record_hash', models.CharField(max_length=64)),
-                ('signature', models.CharField(max_length=128)),
-                ('key_id', models.CharField(max_length=32)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stream", models.CharField(max_length=96)),
+                ("seq", models.PositiveBigIntegerField()),
+                ("at", models.DateTimeField(db_index=True)),
+                ("request_id", models.CharField(max_length=36, unique=True)),
+                ("client_id", models.CharField(db_index=True, max_length=200)),
+                ("service_id", models.CharField(db_index=True, max_length=260)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=500)),
+                ("purpose", models.CharField(blank=True, max_length=64)),
+                ("subjects", models.JSONField(default=list)),
+                ("request_digest", models.CharField(max_length=64)),
+                ("response_digest", models.CharField(max_length=64)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("error", models.CharField(blank=True, max_length=64)),
+                ("duration_ms", models.FloatField()),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("record_hash", models.CharField(max_length=64)),
+                ("signature", models.CharField(max_length=128)),
+                ("key_id", models.CharField(max_length=32)),
             ],
             options={
-                'ordering': ['stream', 'seq'],
-                'indexes': [models.Index(fields=['service_id', 'at'], name='exchange_msg_service_at')],
-                'constraints': [models.UniqueConstraint(fields=('stream', 'seq'), name='exchange_message_seq')],
+                "ordering": ["stream", "seq"],
+                "indexes": [
+                    models.Index(fields=["service_id", "at"], name="exchange_msg_service_at")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("stream", "seq"), name="exchange_message_seq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MessageSubject',
+            name="MessageSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citizen_id', models.CharField(max_length=13)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subject_rows', to='exchange.messagerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("citizen_id", models.CharField(max_length=13)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subject_rows",
+                        to="exchange.messagerecord",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='dataagreement',
-            name='purpose',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='exchange.purpose'),
+            model_name="dataagreement",
+            name="purpose",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agreements",
+                to="exchange.purpose",
+            ),
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('kind', models.CharField(choices=[('dataset', 'Dataset-backed'), ('external', 'External (proxied)')], max_length=12)),
-                ('title_th', models.CharField(max_length=255)),
-                ('title_en', models.CharField(blank=True, max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('openapi', models.JSONField(default=dict)),
-                ('personal_data', models.BooleanField(default=False)),
-                ('subject_param', models.CharField(blank=True, max_length=64)),
-                ('base_url', models.URLField(blank=True, max_length=500)),
-                ('timeout_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('key_column', models.CharField(blank=True, max_length=128)),
-                ('columns', models.JSONField(blank=True, default=list)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('resource', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exchange_services', to='catalog.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("dataset", "Dataset-backed"), ("external", "External (proxied)")],
+                        max_length=12,
+                    ),
+                ),
+                ("title_th", models.CharField(max_length=255)),
+                ("title_en", models.CharField(blank=True, max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("openapi", models.JSONField(default=dict)),
+                ("personal_data", models.BooleanField(default=False)),
+                ("subject_param", models.CharField(blank=True, max_length=64)),
+                ("base_url", models.URLField(blank=True, max_length=500)),
+                ("timeout_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("key_column", models.CharField(blank=True, max_length=128)),
+                ("columns", models.JSONField(blank=True, default=list)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchange_services",
+                        to="catalog.resource",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['subsystem__member__code', 'subsystem__code', 'code'],
+                "ordering": ["subsystem__member__code", "subsystem__code", "code"],
             },
         ),
         migrations.AddField(
-            model_name='dataagreement',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='exchange.service'),
+            model_name="dataagreement",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agreements",
+                to="exchange.service",
+            ),
         ),
         migrations.CreateModel(
-            name='Subsystem',
+            name="Subsystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name_th', models.CharField(blank=True, max_length=255)),
-                ('name_en', models.CharField(blank=True, max_length=255)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subsystems', to='exchange.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64)),
+                ("name_th", models.CharField(blank=True, max_length=255)),
+                ("name_en", models.CharField(blank=True, max_length=255)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subsystems",
+                        to="exchange.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['member__code', 'code'],
+                "ordering": ["member__code", "code"],
             },
         ),
         migrations.AddField(
-            model_name='service',
-            name='subsystem',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='exchange.subsystem'),
+            model_name="service",
+            name="subsystem",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="services",
+                to="exchange.subsystem",
+            ),
         ),
         migrations.AddField(
-            model_name='dataagreement',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='exchange.subsystem'),
+            model_name="dataagreement",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agreements",
+                to="exchange.subsystem",
+            ),
         ),
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lawful_basis', models.CharField(blank=True, choices=[('consent', 'Consent (s.19)'), ('research', 'Archives, research or statistics (s.24(1))'), ('vital_interest', 'Preventing danger to life, body or health (s.24(2))'), ('contract', 'Performance of a contract (s.24(3))'), ('public_task', 'Public interest or official authority (s.24(4))'), ('legitimate_interest', 'Legitimate interest (s.24(5))'), ('legal_obligation', 'Compliance with a law (s.24(6))')], max_length=24)),
-                ('rate_per_minute', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('purposes', models.ManyToManyField(related_name='grants', to='exchange.purpose')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='exchange.service')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='exchange.subsystem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consent", "Consent (s.19)"),
+                            ("research", "Archives, research or statistics (s.24(1))"),
+                            (
+                                "vital_interest",
+                                "Preventing danger to life, body or health (s.24(2))",
+                            ),
+                            ("contract", "Performance of a contract (s.24(3))"),
+                            ("public_task", "Public interest or official authority (s.24(4))"),
+                            ("legitimate_interest", "Legitimate interest (s.24(5))"),
+                            ("legal_obligation", "Compliance with a law (s.24(6))"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("rate_per_minute", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("purposes", models.ManyToManyField(related_name="grants", to="exchange.purpose")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="exchange.service",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="exchange.subsystem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SubsystemClient',
+            name="SubsystemClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exchange_client', to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL)),
-                ('subsystem', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clients', to='exchange.subsystem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exchange_client",
+                        to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+                    ),
+                ),
+                (
+                    "subsystem",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clients",
+                        to="exchange.subsystem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ConsentEvent',
+            name="ConsentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('state', models.CharField(choices=[('given', 'Given'), ('withdrawn', 'Withdrawn')], max_length=12)),
-                ('at', models.DateTimeField()),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('signature', models.CharField(max_length=128)),
-                ('key_id', models.CharField(max_length=32)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='exchange.consentrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("given", "Given"), ("withdrawn", "Withdrawn")], max_length=12
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                ("signature", models.CharField(max_length=128)),
+                ("key_id", models.CharField(max_length=32)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="exchange.consentrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['record_id', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('record', 'seq'), name='exchange_consent_event_seq')],
+                "ordering": ["record_id", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("record", "seq"), name="exchange_consent_event_seq"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.UniqueConstraint(fields=('agreement', 'citizen_id'), name='exchange_consent_once'),
+            model_name="consentrecord",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "citizen_id"), name="exchange_consent_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='messagesubject',
-            index=models.Index(fields=['citizen_id', 'record'], name='exchange_subject_citizen'),
+            model_name="messagesubject",
+            index=models.Index(fields=["citizen_id", "record"], name="exchange_subject_citizen"),
         ),
         migrations.AddConstraint(
-            model_name='subsystem',
-            constraint=models.UniqueConstraint(fields=('member', 'code'), name='exchange_subsystem_code'),
+            model_name="subsystem",
+            constraint=models.UniqueConstraint(
+                fields=("member", "code"), name="exchange_subsystem_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('subsystem', 'code'), name='exchange_service_code'),
+            model_name="service",
+            constraint=models.UniqueConstraint(
+                fields=("subsystem", "code"), name="exchange_service_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dataagreement',
-            constraint=models.UniqueConstraint(fields=('service', 'client', 'purpose', 'version'), name='exchange_agreement_version'),
+            model_name="dataagreement",
+            constraint=models.UniqueConstraint(
+                fields=("service", "client", "purpose", "version"),
+                name="exchange_agreement_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessgrant',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('service', 'client'), name='exchange_grant_active_once'),
+            model_name="accessgrant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("service", "client"),
+                name="exchange_grant_active_once",
+            ),
         ),
     ]
