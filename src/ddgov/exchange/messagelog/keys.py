@@ -12,6 +12,7 @@ import base64
 import contextlib
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -42,8 +43,24 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
     )
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pem)
-        path.chmod(0o600)
+    # Exclusive create: server workers starting together must end up with one key, not each
+    # their own (records signed by a losing key would no longer verify). A written temporary
+    # file is linked into place so nobody reads a half-written key.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):
+        tmp.unlink()  # left by a crashed process that had our pid
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+        os.link(tmp, path)
+    except FileExistsError:
+        return _load_or_create(path)
+    except OSError:
+        return key  # a read-only var folder: sign with a key of this process only
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return key
 
 
