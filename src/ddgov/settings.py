@@ -244,6 +244,9 @@ DDGOV_EXCHANGE_RATE_PER_MINUTE = env.int("DDGOV_EXCHANGE_RATE_PER_MINUTE", defau
 DDGOV_EXCHANGE_MAX_REQUEST_BYTES = env.int("DDGOV_EXCHANGE_MAX_REQUEST_BYTES", default=1_048_576)
 DDGOV_EXCHANGE_MAX_RESPONSE_BYTES = env.int("DDGOV_EXCHANGE_MAX_RESPONSE_BYTES", default=10_485_760)
 DDGOV_EXCHANGE_TIMEOUT_MS = env.int("DDGOV_EXCHANGE_TIMEOUT_MS", default=10_000)
+# Threads of each gateway process that read the registry, tokens, grants and consents; they keep
+# their database connections open between calls (budget workers x (threads + 3) connections).
+DDGOV_EXCHANGE_DB_THREADS = env.int("DDGOV_EXCHANGE_DB_THREADS", default=8)
 # Plain-http provider URLs are refused unless they point at loopback and this is true (dev, tests).
 DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK = env.bool("DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK", default=DEBUG)
 

@@ -1,0 +1,1 @@
+"""The data exchange gateway: the raw ASGI app serving ``/x/…`` (see ``app``)."""

@@ -264,6 +264,19 @@ def log_writer() -> LogWriter:
         return _writer
 
 
+def log_writer_reset() -> None:
+    """Close and forget this process's writer, so the next call starts a new stream.
+
+    For tests: a transactional test empties the database, and a writer that continued its
+    stream from the sequence number and hash it remembers would leave a gap for ``verify``.
+    """
+    global _writer
+    with _writer_lock:
+        writer, _writer = _writer, None
+    if writer is not None and writer.pid == os.getpid():
+        writer.close()
+
+
 def _after_fork_in_child() -> None:
     """A forked worker must not reuse the parent's queue, thread or stream."""
     global _writer, _writer_lock  # noqa: PLW0603
