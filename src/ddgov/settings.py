@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ddgov.governance",
     "ddgov.analytics",
     "ddgov.exchange",
+    "ddgov.complaints",
 ]
 
 MIDDLEWARE = [
