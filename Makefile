@@ -38,7 +38,6 @@ run: $(VENV)/.synced
 	$(BIN)/ddgov migrate --noinput
 	$(BIN)/ddgov demo seed --scale $(SCALE) --if-empty
 	$(BIN)/ddgov collectstatic --noinput --verbosity 0
-	@$(BIN)/ddgov demo accounts
 	@echo
 	@echo "ddgov is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@$(BIN)/ddgov worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

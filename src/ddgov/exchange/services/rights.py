@@ -145,6 +145,16 @@ def grant_create(
     """
     _require_active(service, client)
     chosen = list(dict.fromkeys(purposes))
+    if any(not isinstance(p, Purpose) for p in chosen):
+        raise ValidationError(
+            {
+                "purposes": _(
+                    "Purposes must be defined purpose records (purpose_define), not codes. / "
+                    "วัตถุประสงค์ต้องเป็นรายการที่กำหนดไว้แล้ว (purpose_define) ไม่ใช่รหัส"
+                )
+            },
+            code="invalid",
+        )
     if not chosen or any(p.pk is None for p in chosen):
         raise ValidationError(
             {"purposes": _("Choose at least one purpose. / กรุณาเลือกวัตถุประสงค์อย่างน้อยหนึ่งรายการ")},

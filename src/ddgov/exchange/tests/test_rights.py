@@ -279,3 +279,11 @@ def test_agreement_validation(personal_service):
         )
     assert "lawful_basis" in caught.value.message_dict
     assert not DataAgreement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_grant_with_purpose_codes_instead_of_records_is_a_clear_error() -> None:
+    service = ExternalServiceFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        grant_create(service=service, client=SubsystemFactory(), purposes=["welfare"])  # type: ignore[list-item]
+    assert "purposes" in excinfo.value.message_dict

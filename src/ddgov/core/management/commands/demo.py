@@ -37,6 +37,7 @@ class Command(BaseCommand):
         if demo_is_seeded():
             if options["if_empty"]:
                 self.stdout.write("demo data already present; nothing to do")
+                self._print_accounts()
                 return
             msg = "the database already holds the demo; use a fresh database (or --if-empty)"
             raise CommandError(msg)
