@@ -1,0 +1,113 @@
+"""``ddgov complaints …``: the 1111 complaint centre's operator commands.
+
+``ddgov complaints train [--out DIR] [--seed N] [--format text|json]`` retrains the category
+classifier on the training days of the real Traffy data (default: over the shipped model);
+``ddgov complaints evaluate [--model DIR] [--format text|json] [--no-baseline]`` prints its
+held-out top-1 accuracy, micro-/macro-F1 and per-category precision/recall.
+
+Each subcommand is one entry in :data:`SUBCOMMANDS` (its help, its arguments and its handler);
+add a subcommand by adding an entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ddgov.complaints.classify.dataset import DatasetError
+from ddgov.complaints.classify.model import SHIPPED_MODEL_DIR, ModelError
+from ddgov.complaints.classify.services import classifier_evaluate, classifier_train
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One ``ddgov complaints`` subcommand."""
+
+    help: str
+    arguments: Callable[[CommandParser], None]
+    run: Callable[[BaseCommand, dict[str, Any]], None]
+
+
+def _format_argument(parser: CommandParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _train_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=SHIPPED_MODEL_DIR,
+        help=f"model directory to write (default: the shipped model, {SHIPPED_MODEL_DIR})",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _format_argument(parser)
+
+
+def _train(command: BaseCommand, options: dict[str, Any]) -> None:
+    try:
+        report = classifier_train(out_dir=options["out"], seed=options["seed"])
+    except (DatasetError, ModelError) as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        msg = f"cannot write the model to {options['out']}: {exc} / เขียนโมเดลไม่ได้"
+        raise CommandError(msg) from exc
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        command.stdout.write(report.format())
+
+
+def _evaluate_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--model", type=Path, default=None, help="model directory (default: the shipped model)"
+    )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip training the TF-IDF + logistic-regression baseline (a few seconds)",
+    )
+    _format_argument(parser)
+
+
+def _evaluate(command: BaseCommand, options: dict[str, Any]) -> None:
+    try:
+        report = classifier_evaluate(
+            model_dir=options["model"], with_baseline=not options["no_baseline"]
+        )
+    except (DatasetError, ModelError) as exc:
+        raise CommandError(str(exc)) from exc
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        command.stdout.write(report.format())
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "train": Subcommand(
+        help="train the category classifier on the real Traffy data (training days only)",
+        arguments=_train_arguments,
+        run=_train,
+    ),
+    "evaluate": Subcommand(
+        help="held-out top-1 accuracy, micro-/macro-F1 and per-category P/R of the classifier",
+        arguments=_evaluate_arguments,
+        run=_evaluate,
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = "1111 complaint centre tools: " + ", ".join(SUBCOMMANDS) + "."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name, subcommand in SUBCOMMANDS.items():
+            subcommand.arguments(sub.add_parser(name, help=subcommand.help))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        SUBCOMMANDS[options["action"]].run(self, options)
