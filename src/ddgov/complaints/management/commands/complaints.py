@@ -3,7 +3,9 @@
 ``ddgov complaints train [--out DIR] [--seed N] [--format text|json]`` retrains the category
 classifier on the training days of the real Traffy data (default: over the shipped model);
 ``ddgov complaints evaluate [--model DIR] [--format text|json] [--no-baseline]`` prints its
-held-out top-1 accuracy, micro-/macro-F1 and per-category precision/recall.
+held-out top-1 accuracy, micro-/macro-F1 and per-category precision/recall;
+``ddgov complaints duplicates-evaluate [--threshold X] [--limit N]`` prints the duplicate
+screen's precision, recall and F1 on the labelled pairs built from the real data.
 
 Each subcommand is one entry in :data:`SUBCOMMANDS` (its help, its arguments and its handler);
 add a subcommand by adding an entry.
@@ -22,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ddgov.complaints.classify.dataset import DatasetError
 from ddgov.complaints.classify.model import SHIPPED_MODEL_DIR, ModelError
 from ddgov.complaints.classify.services import classifier_evaluate, classifier_train
+from ddgov.complaints.duplicates.services import duplicates_evaluate
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,21 @@ def _evaluate(command: BaseCommand, options: dict[str, Any]) -> None:
         command.stdout.write(report.format())
 
 
+def _duplicates_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="score threshold (default: the setting's)"
+    )
+    parser.add_argument("--limit", type=int, default=5, help="candidates looked at per complaint")
+
+
+def _duplicates_evaluate(command: BaseCommand, options: dict[str, Any]) -> None:
+    if options["threshold"] is not None and not 0.0 <= options["threshold"] <= 1.0:
+        msg = "--threshold must be between 0 and 1 / ค่า --threshold ต้องอยู่ระหว่าง 0 ถึง 1"
+        raise CommandError(msg)
+    report = duplicates_evaluate(threshold=options["threshold"], limit=options["limit"])
+    command.stdout.write(report.as_text())
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "train": Subcommand(
         help="train the category classifier on the real Traffy data (training days only)",
@@ -97,6 +115,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         help="held-out top-1 accuracy, micro-/macro-F1 and per-category P/R of the classifier",
         arguments=_evaluate_arguments,
         run=_evaluate,
+    ),
+    "duplicates-evaluate": Subcommand(
+        help="precision/recall of duplicate screening on the labelled pairs from the real data",
+        arguments=_duplicates_arguments,
+        run=_duplicates_evaluate,
     ),
 }
 
