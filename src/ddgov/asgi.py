@@ -1,8 +1,8 @@
 """ASGI entry point: ``uvicorn ddgov.asgi:application`` (``make run``).
 
-HTTP paths under ``/x/`` go to the data exchange gateway, a lean raw ASGI app that bypasses
-Django's middleware (speed, and slow providers never tie up request workers); everything else
-goes to Django's ASGI handler. The ASGI lifespan is handled here: startup opens the gateway's
+HTTP paths under ``/x/`` (and ``/x`` itself) go to the data exchange gateway, a lean raw ASGI
+app that bypasses Django's middleware (speed, and slow providers never tie up request workers);
+everything else goes to Django's ASGI handler. The ASGI lifespan is handled here: startup opens the gateway's
 provider connection pool and starts its message-log writer, shutdown closes the pool and waits
 for the log to be written.
 """
@@ -28,6 +28,7 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 GATEWAY_PREFIX = "/x/"
+GATEWAY_ROOT = "/x"  # answered by the gateway too (a JSON 404), not by Django's HTML 404
 gateway = GatewayApp()
 
 
@@ -55,9 +56,10 @@ async def _lifespan(receive: Receive, send: Send) -> None:
 
 
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
-    """Route ``/x/…`` to the gateway, the lifespan to :func:`_lifespan`, the rest to Django."""
+    """Route ``/x`` and ``/x/…`` to the gateway, the lifespan to :func:`_lifespan`, rest to Django."""
     kind = scope["type"]
-    if kind == "http" and scope["path"].startswith(GATEWAY_PREFIX):
+    path = scope.get("path", "")
+    if kind == "http" and (path.startswith(GATEWAY_PREFIX) or path == GATEWAY_ROOT):
         await gateway(scope, receive, send)
     elif kind == "lifespan":
         await _lifespan(receive, send)

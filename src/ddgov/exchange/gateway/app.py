@@ -43,7 +43,6 @@ from ddgov.exchange.gateway.authorize import (
     CallPlan,
     CallRequest,
     call_authorize,
-    claimed_client,
 )
 from ddgov.exchange.gateway.directory import (
     RESERVED_CODES,
@@ -53,6 +52,7 @@ from ddgov.exchange.gateway.directory import (
     json_bytes,
 )
 from ddgov.exchange.gateway.forward import PASSED_REQUEST_HEADERS, Forwarder, provider_url
+from ddgov.exchange.gateway.hosts import host_allowed, request_host
 from ddgov.exchange.gateway.openapi import exchange_openapi_bytes
 from ddgov.exchange.gateway.paths import split_path
 from ddgov.exchange.gateway.ratelimit import TokenBuckets, retry_after_header
@@ -76,6 +76,12 @@ DATASET_THREADS = 2
 JSON_CONTENT_TYPE = b"application/json; charset=utf-8"
 WWW_AUTHENTICATE = b'Bearer realm="ddgov-exchange"'
 _FIELD_LIMITS = {"client_id": 200, "service_id": 260, "path": 500, "purpose": 64, "method": 10}
+# Headers whose value decides what the call is: sent twice, they are refused (never "last wins").
+_SINGLE_HEADERS = {
+    b"authorization": "Authorization",
+    b"x-road-client": "X-Road-Client",
+    b"x-purpose": "X-Purpose",
+}
 
 
 class ClientDisconnectedError(Exception):
@@ -110,18 +116,35 @@ class _Head:
     content_length: int | None = None
     chunked: bool = False
     passed: list[tuple[str, str]] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+    forwarded_host: str | None = None
+    seen: set[bytes] = field(default_factory=set)
+    repeated: str = ""  # the first of _SINGLE_HEADERS sent more than once ("" when none)
 
 
 @dataclass(frozen=True)
 class _Target:
     """Where a ``/x/r1/…`` call goes: the identifier's parts and the provider path."""
 
-    id_parts: tuple[str, ...]
+    id_parts: tuple[str, ...]  # decoded; meaningful only when id_ok
+    id_ok: bool  # False when a part decodes to "/" or is not UTF-8
+    raw_id: str  # the identifier as sent (percent-encoded)
     service_id: ServiceId | None
     directory: bool
     raw_rest: str  # the path after the identifier, percent-encoded as sent ("" when none)
     path: str | None  # raw_rest decoded, None when a segment is unacceptable
     query_string: str
+
+
+def _id_part(raw: str) -> str | None:
+    """One decoded part of the identifier; None when decoding would make it two (``%2F``)."""
+    if "%" not in raw:
+        return raw
+    try:
+        value = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    return None if "/" in value else value
 
 
 def _target(scope: Scope) -> _Target:
@@ -130,15 +153,19 @@ def _target(scope: Scope) -> _Target:
     if not raw.startswith(R1_PREFIX):
         raw = quote(scope["path"])
     parts = raw[len(R1_PREFIX) :].split("/", 5)
-    id_parts = tuple(unquote(p) for p in parts[:5])
+    decoded_parts = [_id_part(p) for p in parts[:5]]
+    id_ok = None not in decoded_parts
+    id_parts = tuple(p or "" for p in decoded_parts)
     raw_rest = "/" + parts[5] if len(parts) > 5 else ""
     decoded = split_path(raw_rest or "/")
-    reserved = len(id_parts) == 5 and id_parts[4] in RESERVED_CODES
+    reserved = id_ok and len(id_parts) == 5 and id_parts[4] in RESERVED_CODES
     service_id = None
-    if len(id_parts) == 5 and not reserved:
+    if id_ok and len(id_parts) == 5 and not reserved:
         service_id = ServiceId.parse("/".join(id_parts))
     return _Target(
         id_parts=id_parts,
+        id_ok=id_ok,
+        raw_id="/".join(parts[:5]),
         service_id=service_id,
         directory=reserved and not raw_rest,
         raw_rest=raw_rest,
@@ -183,17 +210,36 @@ def _pool_close(pool: ThreadPoolExecutor, threads: int) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _single_header(head: _Head, name: bytes, value: bytes) -> None:
+    """Read ``Authorization``, ``X-Road-Client`` or ``X-Purpose``, noting a repetition."""
+    if name in head.seen and not head.repeated:
+        head.repeated = _SINGLE_HEADERS[name]
+    head.seen.add(name)
+    if name == b"authorization":
+        scheme, _, token = value.decode("latin-1").partition(" ")
+        if scheme.lower() == "bearer":
+            head.token = token.strip()
+    elif name == b"x-road-client":
+        head.client = value.decode("latin-1").strip()
+    else:
+        # UTF-8 when it is (a Thai purpose is refused, but logged readably), else Latin-1.
+        try:
+            head.purpose = value.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            head.purpose = value.decode("latin-1").strip()
+
+
 def _head(scope: Scope) -> _Head:
     head = _Head()
     for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer":
-                head.token = token.strip()
-        elif name == b"x-road-client":
-            head.client = value.decode("latin-1").strip()
-        elif name == b"x-purpose":
-            head.purpose = value.decode("latin-1").strip()
+        if name in _SINGLE_HEADERS:
+            _single_header(head, name, value)
+        elif name == b"host":
+            head.hosts.append(value.decode("latin-1"))
+        elif name == b"x-forwarded-host":
+            text = value.decode("latin-1")
+            joined = text if head.forwarded_host is None else f"{head.forwarded_host},{text}"
+            head.forwarded_host = joined  # repeated: a list, which no allowed host matches
         elif name == b"content-length":
             with contextlib.suppress(ValueError):  # the server already refused a bad one
                 head.content_length = int(value)
@@ -233,6 +279,14 @@ async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], bod
 
 def _short(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[:limit]
+
+
+def _host_ok(scope: Scope, head: _Head) -> bool:
+    """Whether the request names a host of ``ALLOWED_HOSTS`` (as Django would require)."""
+    host = request_host(
+        hosts=head.hosts, forwarded_host=head.forwarded_host, server=scope.get("server")
+    )
+    return host is not None and host_allowed(host)
 
 
 class GatewayApp:
@@ -294,6 +348,8 @@ class GatewayApp:
         path: str = scope["path"]
         if path.startswith(R1_PREFIX):
             await self._r1(scope, receive, send)
+        elif not _host_ok(scope, _head(scope)):
+            await self._send_refusal(send, refusals.host_not_allowed(), str(uuid.uuid4()), [])
         elif path == LIST_CLIENTS_PATH:
             await self._list_clients(scope, send)
         elif path == OPENAPI_PATH:
@@ -386,14 +442,21 @@ class GatewayApp:
     async def _r1_call(self, call: _Call, scope: Scope, receive: Receive, send: Send) -> None:
         target = _target(scope)
         head = _head(scope)
-        call.service_id = _short("/".join(target.id_parts), _FIELD_LIMITS["service_id"])
-        call.client_id = claimed_client(head.client)
+        shown_id = "/".join(target.id_parts) if target.id_ok else target.raw_id
+        call.service_id = _short(shown_id, _FIELD_LIMITS["service_id"])
+        # The client stays "" until a token proves who calls (the header is only a claim).
         call.purpose = _short(head.purpose, _FIELD_LIMITS["purpose"])
         call.path = _short(target.path or target.raw_rest, _FIELD_LIMITS["path"])
 
         service_id = target.service_id
         if not self._writer().healthy():
             await self._refuse(call, send, refusals.log_unavailable())
+        elif not _host_ok(scope, head):
+            await self._refuse(call, send, refusals.host_not_allowed())
+        elif head.repeated:
+            await self._refuse(call, send, refusals.header_repeated(head.repeated))
+        elif not target.id_ok:
+            await self._refuse(call, send, refusals.bad_identifier())
         elif target.directory:
             await self._directory(call, target, send, head)
         elif service_id is None:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from ddgov.exchange.errors import ExchangeRefusal
 from ddgov.exchange.gateway import refusals
-from ddgov.exchange.gateway.authorize import caller_authenticate, claimed_client
+from ddgov.exchange.gateway.authorize import caller_authenticate
 from ddgov.exchange.ids import ClientId, ServiceId
 from ddgov.exchange.models import Service, Subsystem
 from ddgov.exchange.selectors.registry import (
@@ -124,16 +124,15 @@ def directory_answer(
     """Answer ``listMethods``, ``allowedMethods`` or ``getOpenAPI`` of ``provider``.
 
     The provider must be an active subsystem (else ``Client.UnknownService``) and the caller
-    authenticated exactly as for a call (token, ``X-Road-Client``).
+    authenticated exactly as for a call (token, ``X-Road-Client``). The log names the token's
+    subsystem, or no client before authentication.
     """
-    client_log = claimed_client(client_header)
     if _provider_active(provider) is None:
         refusal = refusals.unknown_service(f"{provider}/{name}")
-        return DirectoryAnswer(client_id=client_log, refusal=refusal)
-    caller = caller_authenticate(token=token, client_header=client_header)
+        return DirectoryAnswer(client_id="", refusal=refusal)
+    client_id, caller = caller_authenticate(token=token, client_header=client_header)
     if isinstance(caller, ExchangeRefusal):
-        return DirectoryAnswer(client_id=client_log, refusal=caller)
-    client_id = str(caller.client_id)
+        return DirectoryAnswer(client_id=client_id, refusal=caller)
     if name == LIST_METHODS:
         answer: bytes | ExchangeRefusal = _list_methods(provider)
     elif name == ALLOWED_METHODS:

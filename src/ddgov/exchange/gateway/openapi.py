@@ -97,7 +97,10 @@ def _provider_params() -> list[dict[str, Any]]:
 
 def _directory_errors() -> dict[str, Any]:
     return {
-        "400": _error("Missing or malformed X-Road-Client, or a bad parameter"),
+        "400": _error(
+            "Missing, malformed or repeated X-Road-Client or Authorization, a bad parameter, "
+            "or a Host this exchange does not serve"
+        ),
         "401": _error("No valid access token"),
         "403": _error("X-Road-Client is not the token's subsystem"),
         "404": _error("Unknown provider or service"),
@@ -131,7 +134,10 @@ def _call_operation(method: str) -> dict[str, Any]:
                 "headers": {"X-Road-Request-Id": _ref("headers/RequestId")},
                 "content": {"*/*": {"schema": {}}},
             },
-            "400": _error_or_provider("Bad path, missing X-Road-Client, X-Purpose or citizen ID"),
+            "400": _error_or_provider(
+                "Bad path or Host; a repeated Authorization, X-Road-Client or X-Purpose; a missing "
+                "or malformed X-Road-Client or X-Purpose; a missing or invalid citizen ID"
+            ),
             "401": _error_or_provider("No valid access token"),
             "403": _error_or_provider(
                 "Client mismatch, no access right, purpose not allowed, no consent"
@@ -204,7 +210,10 @@ def exchange_openapi() -> dict[str, Any]:
                     "operationId": "getExchangeOpenAPI",
                     "summary": "This document",
                     "tags": ["directory"],
-                    "responses": {"200": _ok("OpenAPI 3.0 document", {"type": "object"})},
+                    "responses": {
+                        "200": _ok("OpenAPI 3.0 document", {"type": "object"}),
+                        "400": _error("A Host this exchange does not serve"),
+                    },
                 }
             },
             "/x/listClients": {
@@ -214,6 +223,7 @@ def exchange_openapi() -> dict[str, Any]:
                     "tags": ["directory"],
                     "responses": {
                         "200": _ok("The clients", _ref("schemas/ClientList")),
+                        "400": _error("A Host this exchange does not serve"),
                         "405": _error("Only GET is allowed"),
                     },
                 }
@@ -321,15 +331,17 @@ def exchange_openapi() -> dict[str, Any]:
                     "name": "X-Road-Client",
                     "in": "header",
                     "required": True,
-                    "description": "The calling subsystem, TH/GOV/<member>/<subsystem>",
+                    "description": (
+                        "The calling subsystem, TH/GOV/<member>/<subsystem> (the token's; sent once)"
+                    ),
                     "schema": {"type": "string"},
                 },
                 "Purpose": {
                     "name": "X-Purpose",
                     "in": "header",
                     "required": True,
-                    "description": "A purpose code the caller's access right covers",
-                    "schema": {"type": "string"},
+                    "description": "A purpose code the caller's access right covers (sent once)",
+                    "schema": {"type": "string", "pattern": _CODE_PATTERN},
                 },
             },
             "headers": {

@@ -21,6 +21,7 @@ from oauth2_provider.models import get_access_token_model
 
 from ddgov.exchange.models import (
     AccessGrant,
+    ConsentEvent,
     ConsentRecord,
     DataAgreement,
     Member,
@@ -110,12 +111,18 @@ def _statements(vendor: str) -> _Statements:
         f"JOIN {_table(Purpose)} p ON p.{pk} = a.{_col(DataAgreement, 'purpose')} "
         f"WHERE r.{_col(ConsentRecord, 'citizen_id')} IN ("
     )
+    # Params: the citizen IDs, then 'given', service pk, client pk, purpose code, True, 'given'.
+    # The record's state alone is not trusted: its latest signed event must say 'given' too,
+    # so a record edited to 'given' behind the consent service's back grants nothing.
     consent_tail = (
-        f") AND r.{_col(ConsentRecord, 'state')} = %s "
+        f") AND r.{_col(ConsentRecord, 'state')} = %s "  # noqa: S608 - names from model metadata, values bound
         f"AND a.{_col(DataAgreement, 'service')} = %s AND a.{_col(DataAgreement, 'client')} = %s "
         f"AND p.{_col(Purpose, 'code')} = %s AND a.{_col(DataAgreement, 'is_active')} = %s "
         f"AND r.{_col(ConsentRecord, 'agreement_revision_hash')} "
-        f"= a.{_col(DataAgreement, 'revision_hash')}"
+        f"= a.{_col(DataAgreement, 'revision_hash')} "
+        f"AND (SELECT e.{_col(ConsentEvent, 'state')} FROM {_table(ConsentEvent)} e "
+        f"WHERE e.{_col(ConsentEvent, 'record')} = r.{pk} "
+        f"ORDER BY e.{_col(ConsentEvent, 'seq')} DESC LIMIT 1) = %s"
     )
     return _Statements(call=call, token=token, consent_head=consent_head, consent_tail=consent_tail)
 
@@ -212,10 +219,16 @@ def token_subsystem(*, checksum: str, now: datetime) -> tuple[int, str, str] | N
 def consenting_citizens(
     *, citizen_ids: Sequence[str], service_pk: int, client_pk: int, purpose: str
 ) -> set[str]:
-    """Which of ``citizen_ids`` have given consent to a current, active matching agreement."""
+    """Which of ``citizen_ids`` have given consent to a current, active matching agreement.
+
+    Given means the record's state is ``given`` and so is its latest event (highest ``seq``);
+    the record's revision hash is the agreement's current one (the events' signed hashes
+    cover it, and ``ddgov exchange verify`` checks them). One statement, one round trip.
+    """
     if not citizen_ids:
         return set()
     statements = _statements(connection.vendor)
     sql = statements.consent_head + ", ".join(["%s"] * len(citizen_ids)) + statements.consent_tail
-    params = [*citizen_ids, ConsentRecord.State.GIVEN.value, service_pk, client_pk, purpose, True]
+    given = ConsentRecord.State.GIVEN.value
+    params = [*citizen_ids, given, service_pk, client_pk, purpose, True, given]
     return {row[0] for row in _fetch(sql, params)}

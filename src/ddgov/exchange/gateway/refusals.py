@@ -30,6 +30,44 @@ def bad_path() -> ExchangeRefusal:
     )
 
 
+def bad_identifier() -> ExchangeRefusal:
+    """A part of the service identifier decodes to a ``/`` (``%2F``) or is not UTF-8.
+
+    Decoding it would name another identifier than the one the caller wrote.
+    """
+    return ExchangeRefusal(
+        400,
+        errors.BAD_REQUEST,
+        "the service identifier contains an encoded '/' or invalid UTF-8; "
+        "write it as TH/GOV/<member>/<subsystem>/<service>",
+        "รหัสบริการมีเครื่องหมาย '/' ที่เข้ารหัสไว้ หรือมีอักขระที่ไม่ใช่ UTF-8 "
+        "กรุณาเขียนเป็น TH/GOV/<member>/<subsystem>/<service>",
+    )
+
+
+def host_not_allowed() -> ExchangeRefusal:
+    """The ``Host`` header names no host this deployment serves (``ALLOWED_HOSTS``)."""
+    return ExchangeRefusal(
+        400,
+        errors.BAD_REQUEST,
+        "the Host header is missing, repeated or not a host name this exchange serves",
+        "ส่วนหัว Host ไม่มี ซ้ำ หรือไม่ใช่ชื่อโฮสต์ของระบบแลกเปลี่ยนข้อมูลนี้",
+    )
+
+
+def header_repeated(name: str) -> ExchangeRefusal:
+    """``Authorization``, ``X-Road-Client`` or ``X-Purpose`` was sent more than once.
+
+    Picking one of them would let the gateway and the provider act on different values.
+    """
+    return ExchangeRefusal(
+        400,
+        errors.BAD_REQUEST,
+        f"the {name} header must be sent once",
+        f"ส่วนหัว {name} ต้องส่งมาเพียงครั้งเดียว",
+    )
+
+
 def unknown_endpoint() -> ExchangeRefusal:
     """A path under ``/x/`` that is neither a call nor a directory endpoint."""
     return ExchangeRefusal(
@@ -113,6 +151,18 @@ def purpose_required() -> ExchangeRefusal:
     )
 
 
+def purpose_malformed() -> ExchangeRefusal:
+    """Rule 5: ``X-Purpose`` is not a purpose code (letters, digits, ``_ . -``; at most 64)."""
+    return ExchangeRefusal(
+        400,
+        errors.BAD_REQUEST,
+        "X-Purpose must be a purpose code: 1-64 letters, digits, '_', '.' or '-' "
+        "(starting with a letter or digit)",
+        "X-Purpose ต้องเป็นรหัสวัตถุประสงค์: ตัวอักษรอังกฤษ ตัวเลข '_' '.' หรือ '-' "
+        "ยาว 1-64 ตัว (ขึ้นต้นด้วยตัวอักษรหรือตัวเลข)",
+    )
+
+
 def purpose_not_allowed(purpose: str) -> ExchangeRefusal:
     """Rule 5: the grant does not list the stated purpose."""
     shown = purpose[:64]
@@ -131,6 +181,16 @@ def subject_required(param: str) -> ExchangeRefusal:
         errors.SUBJECT_REQUIRED,
         f"this service needs the citizen ID the call concerns (parameter '{param}')",
         f"บริการนี้ต้องระบุเลขประจำตัวประชาชนของเจ้าของข้อมูล (พารามิเตอร์ '{param}')",
+    )
+
+
+def subject_malformed(param: str, limit: int) -> ExchangeRefusal:
+    """Rule 6: a personal-data call names a citizen by something that is no valid citizen ID."""
+    return ExchangeRefusal(
+        400,
+        errors.BAD_REQUEST,
+        f"every value of '{param}' must be a valid 13-digit citizen ID (at most {limit} of them)",
+        f"ค่าของพารามิเตอร์ '{param}' ทุกค่าต้องเป็นเลขประจำตัวประชาชน 13 หลักที่ถูกต้อง (ไม่เกิน {limit} ค่า)",
     )
 
 

@@ -28,7 +28,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -57,17 +57,39 @@ class Reply:
         return self.headers.get(name)
 
 
+HeaderPairs = Sequence[tuple[str, str | bytes]]
+
+
+def _send_pairs(
+    conn: http.client.HTTPConnection,
+    method: str,
+    target: str,
+    pairs: HeaderPairs,
+    body: bytes | None,
+) -> None:
+    """Send a request with exactly these header lines: repeated names, raw bytes, own ``Host``."""
+    names = {name.lower() for name, _ in pairs}
+    conn.putrequest(method, target, skip_host="host" in names, skip_accept_encoding=True)
+    for name, value in pairs:
+        conn.putheader(name, value)
+    if body is not None and "content-length" not in names:
+        conn.putheader("Content-Length", str(len(body)))
+    conn.endheaders(body)
+
+
 def http_request(
     url: str,
     *,
     method: str = "GET",
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | HeaderPairs | None = None,
     body: bytes | None = None,
     timeout: float = 30.0,
 ) -> Reply:
     """One plain HTTP/1.1 request on loopback (no proxies from the environment).
 
-    After a call under ``/x/`` it waits until the gateway's log writer has committed it.
+    ``headers`` is a dict, or a list of ``(name, value)`` pairs sent exactly as given (a name
+    may repeat, a value may be raw bytes, a ``Host`` pair replaces the automatic one). After a
+    call under ``/x/`` it waits until the gateway's log writer has committed it.
     """
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
@@ -75,7 +97,10 @@ def http_request(
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
-        conn.request(method, target, body=body, headers=headers or {})
+        if isinstance(headers, list | tuple):
+            _send_pairs(conn, method, target, headers, body)
+        else:
+            conn.request(method, target, body=body, headers=headers or {})
         response = conn.getresponse()
         reply = Reply(status=response.status, headers=response.headers, body=response.read())
     finally:

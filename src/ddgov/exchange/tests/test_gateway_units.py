@@ -6,7 +6,11 @@ from typing import Any
 
 import pytest
 
-from ddgov.exchange.gateway.authorize import claimed_client, provider_url_allowed
+from ddgov.exchange.gateway.authorize import (
+    provider_url_allowed,
+    subjects_read,
+    verified_client,
+)
 from ddgov.exchange.gateway.forward import provider_url
 from ddgov.exchange.gateway.paths import (
     CompiledPaths,
@@ -15,6 +19,7 @@ from ddgov.exchange.gateway.paths import (
     split_path,
 )
 from ddgov.exchange.gateway.ratelimit import TokenBuckets, retry_after_header
+from ddgov.identity.thaiid import thai_id_complete
 
 DOC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -148,8 +153,34 @@ def test_provider_url_keeps_the_callers_encoding() -> None:
     assert str(provider_url("https://p.example", "", "")) == "https://p.example/"
 
 
-def test_claimed_client_for_the_log() -> None:
-    assert claimed_client(" TH/GOV/DOPA/registry ") == "TH/GOV/DOPA/registry"
-    assert claimed_client("garbage") == "garbage"
-    assert claimed_client("x" * 500) == "x" * 200
-    assert claimed_client("") == ""
+def test_verified_client_for_the_log() -> None:
+    assert verified_client((7, "DOPA", "registry")) == "TH/GOV/DOPA/registry"
+    assert verified_client(None) == ""
+
+
+def test_subjects_are_read_everywhere_and_normalised() -> None:
+    cid = "3620705179914"
+    other = thai_id_complete("110020000001")
+    read = subjects_read(subject_param="cid", path_params={}, query=f"%63id={cid}")
+    assert (read.ids, read.malformed) == ((cid,), False)
+    read = subjects_read(subject_param="cid", path_params={}, query="cid=3-6207-05179-91-4")
+    assert read.ids == (cid,)
+    read = subjects_read(subject_param="cid", path_params={"cid": "๓620705179914"}, query="")
+    assert (read.ids, read.path_id) == ((cid,), cid)
+    read = subjects_read(
+        subject_param="cid", path_params={"cid": cid}, query=f"cid={other}&cid={cid}"
+    )
+    assert read.ids == (cid, other)
+    # Raw UTF-8 in the query (handed over as Latin-1 text), and a ';' separator.
+    raw = f"cid=\u0e53{cid[1:]}".encode().decode("latin-1")
+    assert subjects_read(subject_param="cid", path_params={}, query=raw).ids == (cid,)
+    read = subjects_read(subject_param="cid", path_params={}, query=f"x=1;cid={cid}")
+    assert (read.ids, read.malformed) == ((cid,), False)
+    # Malformed: not an ID, a wrong check digit, too many; blank values name nobody.
+    for query in ("cid=12345", f"cid={cid[:-1]}5", f"cid={cid};5", "cid=abc"):
+        assert subjects_read(subject_param="cid", path_params={}, query=query).malformed, query
+    many = "&".join(f"cid={i}" for i in range(101))
+    assert subjects_read(subject_param="cid", path_params={}, query=many).malformed
+    read = subjects_read(subject_param="cid", path_params={}, query="cid=&cid=%20")
+    assert (read.ids, read.malformed) == ((), False)
+    assert subjects_read(subject_param="", path_params={"cid": "x"}, query="cid=x").ids == ()
