@@ -251,6 +251,9 @@ DDGOV_EXCHANGE_DB_THREADS = env.int("DDGOV_EXCHANGE_DB_THREADS", default=8)
 # Plain-http provider URLs are refused unless they point at loopback and this is true (dev, tests).
 DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK = env.bool("DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK", default=DEBUG)
 
+# Public complaint classification API: calls per minute per client IP (per server process).
+COMPLAINTS_CLASSIFY_RATE_PER_MINUTE = env.int("COMPLAINTS_CLASSIFY_RATE_PER_MINUTE", default=30)
+
 DDGOV_SEARCH_BACKEND = env.str("DDGOV_SEARCH_BACKEND", default="embedded")
 DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)
 # Ordered DuckDB copies of big tables for fast DataStore paging and sorting (docs/catalog-datastore.md).

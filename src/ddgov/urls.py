@@ -13,6 +13,7 @@ urlpatterns = [
     path("governance/", include("ddgov.governance.urls")),
     path("analytics/", include("ddgov.analytics.urls")),
     path("exchange/", include("ddgov.exchange.urls")),
+    path("", include("ddgov.complaints.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path(
         ".well-known/openid-configuration",

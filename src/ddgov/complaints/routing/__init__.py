@@ -1,0 +1,1 @@
+"""Routing complaints to the responsible agency by category and location (see ``services``)."""
