@@ -13,7 +13,11 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Data exchange"
 
     def ready(self) -> None:
-        """Register the exchange's periodic tasks, demo seeders and the citizen portal card."""
+        """Register periodic tasks, demo seeders, the portal card and the evidence triggers."""
+        from ddgov.core.append_only import append_only_register  # noqa: PLC0415
+        from ddgov.exchange.triggers import evidence_triggers_suspended  # noqa: PLC0415
+
+        append_only_register(name="exchange", suspender=evidence_triggers_suspended)
         for part in PARTS:
             try:
                 importlib.import_module(f"{self.name}.{part}")

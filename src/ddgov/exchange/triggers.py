@@ -1,8 +1,10 @@
 """Database triggers that refuse UPDATE on the exchange's evidence tables, per database vendor.
 
 Message records, checkpoints and consent revisions are evidence: once written they never change.
-DELETE stays possible because retention prunes old records; a deletion the retention job did not
-make is what ``ddgov exchange verify`` finds (a gap in a stream, or a missing checkpointed head).
+DELETE stays possible on message records and checkpoints because retention prunes them; a
+deletion the retention job did not make is what ``ddgov exchange verify`` finds (a gap in a
+stream, or a missing checkpointed head). Consent revisions are never pruned, so DELETE is
+refused on them too: otherwise removing a citizen's latest withdrawal would revive an old consent.
 Whoever holds DDL rights can drop these triggers, which is why the records are also signed.
 """
 
@@ -13,11 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 TABLES = ("exchange_messagerecord", "exchange_checkpoint", "exchange_consentevent")
+NO_DELETE_TABLES = ("exchange_consentevent",)
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION exchange_evidence_no_update() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'exchange evidence is append-only (UPDATE refused on %)', TG_TABLE_NAME;
+  RAISE EXCEPTION 'exchange evidence is append-only (% refused on %)', TG_OP, TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 """
@@ -25,27 +28,49 @@ $$ LANGUAGE plpgsql;
 
 def _create(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [PG_FUNCTION] + [
-            f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} "
-            "FOR EACH ROW EXECUTE FUNCTION exchange_evidence_no_update();"
-            for t in TABLES
+        return [
+            PG_FUNCTION,
+            *(
+                f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} "
+                "FOR EACH ROW EXECUTE FUNCTION exchange_evidence_no_update();"
+                for t in TABLES
+            ),
+            *(
+                f"CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t} "
+                "FOR EACH ROW EXECUTE FUNCTION exchange_evidence_no_update();"
+                for t in NO_DELETE_TABLES
+            ),
         ]
     if vendor == "sqlite":
         return [
-            f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} BEGIN "
-            f"SELECT RAISE(ABORT, 'exchange evidence is append-only (UPDATE refused on {t})'); END;"
-            for t in TABLES
+            *(
+                f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} BEGIN "
+                f"SELECT RAISE(ABORT, 'exchange evidence is append-only (UPDATE refused on {t})');"
+                " END;"
+                for t in TABLES
+            ),
+            *(
+                f"CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t} BEGIN "
+                f"SELECT RAISE(ABORT, 'exchange evidence is append-only (DELETE refused on {t})');"
+                " END;"
+                for t in NO_DELETE_TABLES
+            ),
         ]
     return []
 
 
 def _drop(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {t}_no_update ON {t};" for t in TABLES] + [
-            "DROP FUNCTION IF EXISTS exchange_evidence_no_update();"
+        return [
+            *(f"DROP TRIGGER IF EXISTS {t}_no_update ON {t};" for t in TABLES),
+            *(f"DROP TRIGGER IF EXISTS {t}_no_delete ON {t};" for t in NO_DELETE_TABLES),
+            "DROP FUNCTION IF EXISTS exchange_evidence_no_update();",
         ]
     if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {t}_no_update;" for t in TABLES]
+        return [
+            *(f"DROP TRIGGER IF EXISTS {t}_no_update;" for t in TABLES),
+            *(f"DROP TRIGGER IF EXISTS {t}_no_delete;" for t in NO_DELETE_TABLES),
+        ]
     return []
 
 

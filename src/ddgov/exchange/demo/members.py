@@ -70,14 +70,14 @@ AGREEMENT_TH = (
     "ข้าพเจ้ายินยอมให้กรมพัฒนาสังคมและสวัสดิการตรวจสอบข้อมูลเงินได้ของข้าพเจ้าย้อนหลัง 3 ปีภาษี "
     "จากกรมสรรพากร ผ่านระบบแลกเปลี่ยนข้อมูลภาครัฐ เพื่อพิจารณาคุณสมบัติผู้มีสิทธิรับสวัสดิการ "
     "(รายได้ไม่เกิน 100,000 บาทต่อปี) เท่านั้น ข้อมูลที่ได้รับจะไม่ถูกเปิดเผยต่อผู้อื่น "
-    'และข้าพเจ้าถอนความยินยอมได้ทุกเมื่อในเมนู "ข้อมูลของฉัน" ของพอร์ทัล'
+    'และข้าพเจ้าถอนความยินยอมได้ทุกเมื่อในหน้า "ความยินยอมของฉัน" ของพอร์ทัล'
 )
 AGREEMENT_EN = (
     "I consent to the Department of Social Development and Welfare checking my income for the "
     "last three tax years with the Revenue Department, through the Government Data Exchange, "
     "only to decide whether I am eligible for welfare (income up to 100,000 baht a year). The "
-    "data is not disclosed to anyone else, and I can withdraw this consent at any time under "
-    '"My data" in the portal.'
+    "data is not disclosed to anyone else, and I can withdraw this consent at any time on the "
+    '"My consents" page of the portal.'
 )
 DPIA_URL = "https://dsdw.example.go.th/pdpa/dpia/welfare-income-check"
 

@@ -102,6 +102,14 @@ def _clean_subjects(subjects: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def subject_index(subjects: Iterable[str]) -> tuple[str, ...]:
+    """The citizen IDs of a record's (cleaned) ``subjects`` that go into the tracker's index.
+
+    The writer indexes exactly these; verification expects exactly these index rows.
+    """
+    return tuple(s for s in subjects if len(s) <= CITIZEN_ID_MAX)
+
+
 def entry_values(entry: LogEntry) -> dict[str, Any]:
     """The content columns of the record for ``entry``, normalised to what will be stored."""
     values: dict[str, Any] = {
@@ -222,8 +230,9 @@ def records_chain(
             "signature": signature,
             "key_id": key_id,
         }
-        citizen_ids = tuple(s for s in values["subjects"] if len(s) <= CITIZEN_ID_MAX)
-        chained.append(ChainedRecord(columns=columns, citizen_ids=citizen_ids))
+        chained.append(
+            ChainedRecord(columns=columns, citizen_ids=subject_index(values["subjects"]))
+        )
         prev = digest
     return chained
 

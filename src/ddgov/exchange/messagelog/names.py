@@ -2,7 +2,8 @@
 
 Records keep identifiers as strings (``TH/GOV/M/S/SVC``) so they outlive registry changes; the
 monitoring and tracker selectors resolve them here, a few queries per page rather than per row.
-An identifier that no longer (or never) matched the registry resolves to empty names.
+An identifier that no longer (or never) matched the registry resolves to empty names and is
+not ``registered``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ DIRECTORY_CODES = frozenset({"listMethods", "allowedMethods", "getOpenAPI"})
 
 @dataclass(frozen=True)
 class ServiceNames:
-    """A service's titles and the agency that provides it."""
+    """A service's titles and the agency that provides it.
+
+    ``registered``: the id names a service in the registry (active or not), or a directory
+    method of a registered subsystem; anything else a caller typed is not.
+    """
 
     title_th: str = ""
     title_en: str = ""
     provider: Agency | None = None
+    registered: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,19 @@ def service_names(service_ids: Iterable[str]) -> dict[str, ServiceNames]:
                 title_th=service.title_th,
                 title_en=service.title_en,
                 provider=service.subsystem.member.agency,
+                registered=True,
             )
             continue
         subsystem = subsystems.get((p[0], p[1]))
         provider = subsystem.member.agency if subsystem is not None else None
-        title = p[2] if p[2] in DIRECTORY_CODES else ""
-        names[sid] = ServiceNames(title_th=title, title_en=title, provider=provider)
+        directory = p[2] in DIRECTORY_CODES
+        title = p[2] if directory else ""
+        names[sid] = ServiceNames(
+            title_th=title,
+            title_en=title,
+            provider=provider,
+            registered=directory and subsystem is not None,
+        )
     return names
 
 

@@ -4,9 +4,12 @@ The checkpoints are checked first (each one's hash, signature and link to its pr
 that only authentic checkpoints are trusted for what they claim. Then every stream is walked in
 ``seq`` order, streams sorted by name: each record's hash is recomputed from its content, its
 ``prev_hash`` must be the previous record's hash, its signature must verify against a trusted key,
-and where a checkpoint names the record its hash must be the one the checkpoint signed. A gap in
-``seq`` is a deleted record; a stream ending before the highest seq a checkpoint named for it is
-a truncated tail; a stream the latest checkpoint names but that has no records was deleted.
+where a checkpoint names the record its hash must be the one the checkpoint signed, and its rows
+in the citizens' index (:class:`~ddgov.exchange.models.MessageSubject`, what the tracker reads)
+must be exactly the citizen IDs of its signed ``subjects`` (deleted index rows would hide a
+call from the citizen). A gap in ``seq`` is a deleted record; a stream ending before the highest
+seq a checkpoint named for it is a truncated tail; a stream the latest checkpoint names but that
+has no records was deleted.
 
 Retention deletes a stream's oldest records up to a checkpointed head, so a stream may start at
 ``seq`` *m* > 1 when an authentic checkpoint names ``(m - 1, prev_hash of m)``; and the checkpoint
@@ -16,13 +19,18 @@ the order records (by stream, then seq) before checkpoints (by seq), is the one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ddgov.exchange.messagelog.chain import GENESIS, checkpoint_hash, record_hash_of
+from ddgov.exchange.messagelog.chain import (
+    GENESIS,
+    checkpoint_hash,
+    record_hash_of,
+    subject_index,
+)
 from ddgov.exchange.messagelog.keys import signature_valid
-from ddgov.exchange.models import Checkpoint, MessageRecord
+from ddgov.exchange.models import Checkpoint, MessageRecord, MessageSubject
 
 RECORD_FIELDS = (
     "pk",
@@ -48,21 +56,28 @@ RECORD_FIELDS = (
 )
 CHECKPOINT_FIELDS = ("pk", "seq", "at", "heads", "prev_hash", "hash", "signature", "key_id")
 CHUNK = 2000
+INDEX = "_index"  # the record's MessageSubject citizen IDs, sorted, added to each row
+INDEX_MISMATCH = "citizen index does not match the signed subjects"
 
 
 @dataclass(frozen=True)
 class BadRecord:
-    """The first thing verification found wrong: a record (or its absence) or a checkpoint."""
+    """The first thing verification found wrong: a record, a checkpoint or a consent record.
 
-    kind: str  # "record" or "checkpoint"
-    stream: str  # "" for a checkpoint
-    seq: int
+    Consent records are checked by ``services.messagelog.consents_verify``.
+    """
+
+    kind: str  # "record", "checkpoint" or "consent"
+    stream: str  # "" for a checkpoint or a consent record
+    seq: int  # 0 for a consent record
     pk: int | None  # None when the record or checkpoint is missing
     reason: str
 
     def describe(self) -> str:
         """The line ``ddgov exchange verify`` prints for it."""
         ident = "-" if self.pk is None else str(self.pk)
+        if self.kind == "consent":
+            return f"TAMPERED: consent record id={ident}: {self.reason}"
         if self.kind == "checkpoint":
             return f"TAMPERED: checkpoint seq={self.seq} id={ident}: {self.reason}"
         return f"TAMPERED: record stream={self.stream} seq={self.seq} id={ident}: {self.reason}"
@@ -75,6 +90,7 @@ class VerifyReport:
     records: int = 0
     streams: int = 0
     checkpoints: int = 0
+    consents: int = 0  # consent records whose signed history was verified
     first_bad: BadRecord | None = None
     latest_checkpoint: tuple[int, str] | None = None  # (seq, hash) of the newest checkpoint
 
@@ -89,7 +105,8 @@ class VerifyReport:
             return self.first_bad.describe()
         text = (
             f"OK: {self.records} records in {self.streams} streams"
-            f" and {self.checkpoints} checkpoints verified"
+            f" and {self.checkpoints} checkpoints verified;"
+            f" {self.consents} consent records verified"
         )
         if self.latest_checkpoint is not None:
             seq, digest = self.latest_checkpoint
@@ -267,6 +284,8 @@ class _StreamWalk:
             if claim is not None and claim.hash != row["record_hash"]:
                 reason = f"differs from the record checkpoint seq={claim.checkpoint_seq} signed"
                 return self.bad(seq, pk, reason)
+            if row[INDEX] != sorted(subject_index(row["subjects"])) and _still_there(pk):
+                return self.bad(seq, pk, INDEX_MISMATCH)
             self.count += 1
             prev_hash = row["record_hash"]
             expected = seq + 1
@@ -291,6 +310,42 @@ class _StreamWalk:
         return None
 
 
+def _still_there(pk: int) -> bool:
+    """Whether record ``pk`` still exists (retention may delete it while verification runs).
+
+    Its index rows go with it; a deletion retention did not make shows as a gap on the next run.
+    """
+    return MessageRecord.objects.filter(pk=pk).exists()
+
+
+def _with_index(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``rows`` with each record's citizen-index rows (sorted IDs) under :data:`INDEX`.
+
+    Read a chunk of records at a time, so the index costs one query per :data:`CHUNK` records.
+    """
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            yield from _index_attach(batch)
+            batch = []
+    yield from _index_attach(batch)
+
+
+def _index_attach(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not batch:
+        return batch
+    found: dict[int, list[str]] = {row["pk"]: [] for row in batch}
+    subjects = MessageSubject.objects.filter(record_id__in=list(found)).values_list(
+        "record_id", "citizen_id"
+    )
+    for record_id, citizen_id in subjects.order_by():
+        found[record_id].append(citizen_id)
+    for row in batch:
+        row[INDEX] = sorted(found[row["pk"]])
+    return batch
+
+
 def log_verify() -> VerifyReport:
     """Check every record and checkpoint; stop at the first problem (see the module doc)."""
     checkpoints = _checkpoints_check()
@@ -305,7 +360,7 @@ def log_verify() -> VerifyReport:
             .values(*RECORD_FIELDS)
             .iterator(chunk_size=CHUNK)
         )
-        bad = walk.run(rows)
+        bad = walk.run(_with_index(rows))
         report.records += walk.count
         if walk.count:
             report.streams += 1

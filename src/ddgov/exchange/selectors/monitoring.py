@@ -5,6 +5,12 @@ its ``service_id`` or the consumer member of its ``client_id``. A provider there
 call to its services; a consumer sees only its own calls to other agencies' services (and their
 statistics count only those calls). ``agency_ids=None`` is the platform administrator's view.
 
+Only service ids the registry knows are listed per service (see
+:class:`~ddgov.exchange.messagelog.names.ServiceNames`): a call refused before anything was
+checked carries whatever identifier the caller sent, and anonymous junk must not fill an
+agency's monitoring. The platform administrator also gets one aggregated row for all the
+unregistered ids (``service_id`` :data:`UNREGISTERED`).
+
 Counts: *errors* are calls the exchange or the provider failed (HTTP status >= 500 or an
 ``X-Road-Error`` starting ``Server.``); *refused* are calls the exchange turned away (an error
 code starting ``Client.``). Latency percentiles are computed by PostgreSQL
@@ -13,8 +19,9 @@ code starting ``Client.``). Latency percentiles are computed by PostgreSQL
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +31,13 @@ from django.db.models.functions import Substr
 
 from ddgov.agencies.models import Agency
 from ddgov.exchange.ids import MEMBER_CLASS, instance
-from ddgov.exchange.messagelog.names import service_names
+from ddgov.exchange.messagelog.names import ServiceNames, service_names
 from ddgov.exchange.models import Member, MessageRecord
 
 PERCENTILE_WINDOW = 10_000
 LIST_LIMIT_MAX = 1000
+UNREGISTERED = ""
+"""The ``service_id`` of the platform administrator's row for every unregistered service id."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,12 @@ class ServiceStats:
     p50_ms: float | None
     p95_ms: float | None
     last_at: dt.datetime | None
+    unregistered_ids: int = 0  # the aggregated row: how many distinct unregistered ids it sums
+
+    @property
+    def unregistered(self) -> bool:
+        """Whether this is the aggregated row for unregistered service ids."""
+        return self.service_id == UNREGISTERED
 
 
 class _PercentileCont(Aggregate):
@@ -101,56 +116,98 @@ def _percentile(values: Sequence[float], fraction: float) -> float | None:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
-def service_stats_list(
-    *, since: dt.datetime, agency_ids: Collection[int] | None = None
-) -> list[ServiceStats]:
-    """Per service: calls, errors, refusals, p50/p95 latency and last call since ``since``.
-
-    Sorted by calls, busiest first. ``agency_ids`` limits to records those agencies provided or
-    consumed (see the module doc); None shows everything.
-    """
-    window = records_visible(MessageRecord.objects.filter(at__gte=since), agency_ids=agency_ids)
+def _aggregates(*, percentiles: bool) -> dict[str, Any]:
     aggregates: dict[str, Any] = {
         "calls": Count("pk"),
         "errors": Count("pk", filter=Q(status__gte=500) | Q(error__startswith="Server.")),
         "refused": Count("pk", filter=Q(error__startswith="Client.")),
         "last_at": Max("at"),
     }
-    in_database = connection.vendor == "postgresql"
-    if in_database:
+    if percentiles:
         aggregates["p50"] = _PercentileCont("duration_ms", fraction=0.5)
         aggregates["p95"] = _PercentileCont("duration_ms", fraction=0.95)
-    grouped: Any = window.order_by().values("service_id").annotate(**aggregates)
+    return aggregates
+
+
+def _latencies(rows: QuerySet[MessageRecord], row: Mapping[str, Any]) -> tuple[Any, Any]:
+    """p50 and p95 of ``rows``: from the database's aggregate row, or over the newest calls."""
+    if "p50" in row:
+        return row["p50"], row["p95"]
+    durations = list(rows.order_by("-at").values_list("duration_ms", flat=True)[:PERCENTILE_WINDOW])
+    return _percentile(durations, 0.5), _percentile(durations, 0.95)
+
+
+def _stats(
+    *, service_id: str, names: ServiceNames, row: Mapping[str, Any], latencies: tuple[Any, Any]
+) -> ServiceStats:
+    p50, p95 = latencies
+    return ServiceStats(
+        service_id=service_id,
+        title_th=names.title_th,
+        title_en=names.title_en,
+        provider_agency=names.provider,
+        calls=row["calls"],
+        errors=row["errors"],
+        refused=row["refused"],
+        p50_ms=None if p50 is None else float(p50),
+        p95_ms=None if p95 is None else float(p95),
+        last_at=row["last_at"],
+    )
+
+
+def _unregistered_stats(
+    window: QuerySet[MessageRecord], *, registered: Collection[str], ids: int, percentiles: bool
+) -> ServiceStats | None:
+    """One row summing every call whose service id the registry does not know."""
+    rows = window.exclude(service_id__in=list(registered)) if registered else window
+    row = rows.order_by().aggregate(**_aggregates(percentiles=percentiles))
+    if not row["calls"]:
+        return None
+    stats = _stats(
+        service_id=UNREGISTERED,
+        names=ServiceNames(),
+        row=row,
+        latencies=_latencies(rows, row),
+    )
+    return dataclasses.replace(stats, unregistered_ids=ids)
+
+
+def service_stats_list(
+    *, since: dt.datetime, agency_ids: Collection[int] | None = None
+) -> list[ServiceStats]:
+    """Per registered service: calls, errors, refusals, p50/p95 latency and last call since ``since``.
+
+    Sorted by calls, busiest first. ``agency_ids`` limits to records those agencies provided or
+    consumed (see the module doc); None shows everything, and then the calls to service ids the
+    registry does not know follow as one row (``service_id`` :data:`UNREGISTERED`); agencies do
+    not see those calls here at all.
+    """
+    window = records_visible(MessageRecord.objects.filter(at__gte=since), agency_ids=agency_ids)
+    in_database = connection.vendor == "postgresql"
+    grouped: Any = (
+        window.order_by().values("service_id").annotate(**_aggregates(percentiles=in_database))
+    )
     rows: list[dict[str, Any]] = list(grouped)
     names = service_names(row["service_id"] for row in rows)
     stats = []
+    unregistered = 0
     for row in rows:
         service_id = row["service_id"]
-        if in_database:
-            p50, p95 = row["p50"], row["p95"]
-        else:
-            durations = list(
-                window.filter(service_id=service_id)
-                .order_by("-at")
-                .values_list("duration_ms", flat=True)[:PERCENTILE_WINDOW]
-            )
-            p50, p95 = _percentile(durations, 0.5), _percentile(durations, 0.95)
-        name = names[service_id]
+        if not names[service_id].registered:
+            unregistered += 1
+            continue
+        latencies = _latencies(window.filter(service_id=service_id), row)
         stats.append(
-            ServiceStats(
-                service_id=service_id,
-                title_th=name.title_th,
-                title_en=name.title_en,
-                provider_agency=name.provider,
-                calls=row["calls"],
-                errors=row["errors"],
-                refused=row["refused"],
-                p50_ms=None if p50 is None else float(p50),
-                p95_ms=None if p95 is None else float(p95),
-                last_at=row["last_at"],
-            )
+            _stats(service_id=service_id, names=names[service_id], row=row, latencies=latencies)
         )
     stats.sort(key=lambda s: (-s.calls, s.service_id))
+    if agency_ids is None and unregistered:
+        registered = [s.service_id for s in stats]
+        extra = _unregistered_stats(
+            window, registered=registered, ids=unregistered, percentiles=in_database
+        )
+        if extra is not None:
+            stats.append(extra)
     return stats
 
 

@@ -3,7 +3,9 @@
 Read through the message log's subject index (:class:`~ddgov.exchange.models.MessageSubject`),
 newest first, with the consumer's agency and system, the provider, the service and the stated
 purpose resolved to names. Calls the exchange refused or failed are included and flagged
-``refused`` (no data reached the consumer), so the citizen also sees who tried.
+``refused`` (no data reached the consumer), so the citizen also sees who tried. A stated purpose
+code the registry does not define is flagged ``purpose_unknown`` with empty names: it is
+whatever the caller sent, so pages say "unknown purpose" rather than echo it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class DataAccess:
     error: str = ""  # the X-Road-Error code when refused
     service_id: str = ""
     client_id: str = ""
+    purpose_unknown: bool = False  # a purpose code was stated that no Purpose defines
 
 
 def data_accesses_for_citizen(
@@ -71,6 +74,7 @@ def data_accesses_for_citizen(
         client = clients.get(record.client_id)
         consumer = client.agency if client is not None else None
         purpose_th, purpose_en = purposes.get(record.purpose, ("", ""))
+        purpose_unknown = bool(record.purpose) and record.purpose not in purposes
         accesses.append(
             DataAccess(
                 at=record.at,
@@ -91,6 +95,7 @@ def data_accesses_for_citizen(
                 error=record.error,
                 service_id=record.service_id,
                 client_id=record.client_id,
+                purpose_unknown=purpose_unknown,
             )
         )
     return accesses

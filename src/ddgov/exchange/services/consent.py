@@ -167,13 +167,24 @@ def consent_give(*, agreement: DataAgreement, citizen_id: str, actor: User | Non
         )
         if not created:
             record = ConsentRecord.objects.select_for_update().get(pk=record.pk)
-            if record.state == ConsentRecord.State.GIVEN:
+            if (
+                record.state == ConsentRecord.State.GIVEN
+                and _latest_state(record) == ConsentRecord.State.GIVEN
+            ):
                 return record
             record.state = ConsentRecord.State.GIVEN
             record.save(update_fields=["state", "updated_at"])
         event = _event_append(record=record, state=ConsentRecord.State.GIVEN, actor=actor)
         _audit(action=ACTION_GIVEN, record=record, event=event, actor=actor)
     return record
+
+
+def _latest_state(record: ConsentRecord) -> str:
+    """The state of the record's latest signed revision: the truth when the row was tampered."""
+    state = (
+        ConsentEvent.objects.filter(record=record).order_by("-seq").values_list("state", flat=True)
+    ).first()
+    return str(state or "")
 
 
 def consent_withdraw(*, record: ConsentRecord, actor: User | None) -> ConsentRecord:
@@ -184,7 +195,10 @@ def consent_withdraw(*, record: ConsentRecord, actor: User | None) -> ConsentRec
     _check_actor(actor=actor, citizen_id=record.citizen_id, action=ACTION_WITHDRAWN)
     with transaction.atomic():
         locked = ConsentRecord.objects.select_for_update().get(pk=record.pk)
-        if locked.state == ConsentRecord.State.WITHDRAWN:
+        if (
+            locked.state == ConsentRecord.State.WITHDRAWN
+            and _latest_state(locked) == ConsentRecord.State.WITHDRAWN
+        ):
             return locked
         locked.state = ConsentRecord.State.WITHDRAWN
         locked.save(update_fields=["state", "updated_at"])

@@ -8,6 +8,10 @@ in a chain of its own, so whole streams and the tails of streams cannot disappea
 proves the log intact (see :mod:`ddgov.exchange.messagelog.verify`). :func:`messagelog_prune`
 deletes records older than ``DDGOV_EXCHANGE_LOG_RETENTION_DAYS``, only ever up to a head a
 checkpoint signed, so what remains still verifies.
+
+Verification also covers the consent evidence the gateway relies on: every
+:class:`~ddgov.exchange.models.ConsentRecord`'s signed event chain must hold up and end where the
+audit trail says it ended (see :func:`messagelog_verify`).
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from ddgov.audit.models import AuditRecord
 from ddgov.audit.services import audit_record_append
 from ddgov.exchange.messagelog.chain import (
     GENESIS,
@@ -34,12 +40,24 @@ from ddgov.exchange.messagelog.entry import LogEntry
 from ddgov.exchange.messagelog.keys import sign
 from ddgov.exchange.messagelog.verify import BadRecord, VerifyReport, log_verify
 from ddgov.exchange.messagelog.writer import stream_name
-from ddgov.exchange.models import Checkpoint, MessageRecord, MessageSubject
+from ddgov.exchange.models import (
+    Checkpoint,
+    ConsentEvent,
+    ConsentRecord,
+    MessageRecord,
+    MessageSubject,
+)
+from ddgov.exchange.services.consent import (
+    ACTION_GIVEN,
+    ACTION_WITHDRAWN,
+    consent_record_problem,
+)
 
 __all__ = [
     "BadRecord",
     "VerifyReport",
     "checkpoint_create",
+    "consents_verify",
     "messagelog_append",
     "messagelog_prune",
     "messagelog_verify",
@@ -183,8 +201,109 @@ def checkpoint_create(
 
 
 def messagelog_verify() -> VerifyReport:
-    """Check every record and checkpoint; ``.describe()`` names the first bad one."""
-    return log_verify()
+    """Check every record, checkpoint and consent record; ``.describe()`` names the first bad one.
+
+    Message records (by stream, then seq) and checkpoints (by seq) first, see
+    :mod:`ddgov.exchange.messagelog.verify`; then, when those are intact, every consent record
+    in pk order (:func:`consents_verify`). Stops at the first problem.
+    """
+    report = log_verify()
+    if report.ok:
+        consents_verify(report=report)
+    return report
+
+
+# --- consent evidence -------------------------------------------------------------------------
+
+CONSENT_AUDIT_TARGET = "exchange_consent"  # the target_type services.consent audits under
+CONSENT_CHUNK = 500
+CONSENT_RECHECKS = 2
+
+
+def _consent_audited_seqs() -> dict[int, int]:
+    """Per consent record pk, the highest event seq the audit trail recorded for it.
+
+    ``consent_give``/``consent_withdraw`` append each event and its audit record in one
+    transaction, and the audit trail refuses UPDATE and DELETE: an event chain that ends before
+    the audited seq lost its newest events.
+    """
+    rows = AuditRecord.objects.filter(
+        target_type=CONSENT_AUDIT_TARGET,
+        action__in=(ACTION_GIVEN, ACTION_WITHDRAWN),
+        outcome=AuditRecord.Outcome.OK,
+    ).values_list("target_id", "detail")
+    audited: dict[int, int] = {}
+    for target_id, detail in rows.order_by().iterator(chunk_size=2000):
+        seq = detail.get("seq") if isinstance(detail, dict) else None
+        if not str(target_id).isdigit() or not isinstance(seq, int):
+            continue
+        pk = int(target_id)
+        audited[pk] = max(audited.get(pk, 0), seq)
+    return audited
+
+
+def _consent_problem(record: ConsentRecord, *, last_seq: int, audited: int) -> str:
+    problem = consent_record_problem(record=record)
+    for _retry in range(CONSENT_RECHECKS):
+        if not problem:
+            break
+        # The citizen may have answered since the record was read (its state is from the
+        # chunk's query, its events from a later one): read it again before calling it tampered.
+        fresh = _consent_records().filter(pk=record.pk).first()
+        if fresh is None:
+            break
+        problem = consent_record_problem(record=fresh)
+    if not problem and audited > last_seq:
+        problem = (
+            f"missing: the audit trail records event seq={audited}"
+            f" but the event chain ends at seq={last_seq}"
+        )
+    return problem
+
+
+def _consent_records() -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.select_related(
+        "agreement__service__subsystem__member",
+        "agreement__client__member",
+        "agreement__purpose",
+    )
+
+
+def consents_verify(*, report: VerifyReport) -> None:
+    """Check every consent record's signed history, in pk order; note the first bad one.
+
+    Each record must pass :func:`~ddgov.exchange.services.consent.consent_record_problem` (events
+    1..n hash-chained and signed by a trusted key, the last event's state is the record's state,
+    the revision hash is the agreement's and its terms still hash to it), its chain must reach
+    the newest event the audit trail recorded for it, and a record the audit trail knows must
+    still exist. Sets ``report.consents`` and, on a problem, ``report.first_bad`` (kind
+    ``"consent"``).
+    """
+    audited = _consent_audited_seqs()
+    last_seqs: dict[int, int] = dict(
+        ConsentEvent.objects.order_by()
+        .values("record_id")
+        .annotate(last=Max("seq"))
+        .values_list("record_id", "last")
+    )
+    existing = set(ConsentRecord.objects.values_list("pk", flat=True))
+    gone = sorted(pk for pk in audited if pk not in existing)
+    records = _consent_records().order_by("pk")
+    for record in records.iterator(chunk_size=CONSENT_CHUNK):
+        if gone and gone[0] < record.pk:
+            break
+        problem = _consent_problem(
+            record, last_seq=last_seqs.get(record.pk, 0), audited=audited.get(record.pk, 0)
+        )
+        if problem:
+            report.first_bad = BadRecord(
+                kind="consent", stream="", seq=0, pk=record.pk, reason=problem
+            )
+            return
+        report.consents += 1
+    if gone:
+        reason = "missing: the audit trail records its consent events but the record is gone"
+        report.first_bad = BadRecord(kind="consent", stream="", seq=0, pk=gone[0], reason=reason)
 
 
 # --- retention --------------------------------------------------------------------------------

@@ -245,7 +245,8 @@ def test_removing_an_event_or_changing_the_terms_is_detected(agreement):
     record = consent_give(agreement=agreement, citizen_id=CITIZEN, actor=None)
     consent_withdraw(record=record, actor=None)
     consent_give(agreement=agreement, citizen_id=CITIZEN, actor=None)
-    ConsentEvent.objects.filter(record=record, seq=2).delete()
+    with evidence_triggers_suspended(connection=connection):  # as an attacker with DDL rights
+        ConsentEvent.objects.filter(record=record, seq=2).delete()
     assert "missing" in consent_record_problem(record=record)
 
     second = consent_give(agreement=agreement, citizen_id=OTHER_CITIZEN, actor=None)
@@ -319,3 +320,24 @@ def test_citizen_record_lookups_are_scoped_to_the_citizen(agreement):
     assert agreement_get(agreement_id=agreement.pk) == agreement
     DataAgreement.objects.filter(pk=agreement.pk).update(is_active=False)
     assert agreement_get(agreement_id=agreement.pk) is None
+
+
+def test_consent_revisions_cannot_be_deleted(agreement):
+    record = consent_give(agreement=agreement, citizen_id=CITIZEN, actor=None)
+    consent_withdraw(record=record, actor=None)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ConsentEvent.objects.filter(record=record).delete()
+    assert ConsentEvent.objects.filter(record=record).count() == 2
+
+
+def test_giving_again_repairs_a_record_flipped_without_a_revision(agreement):
+    record = consent_give(agreement=agreement, citizen_id=CITIZEN, actor=None)
+    consent_withdraw(record=record, actor=None)
+    ConsentRecord.objects.filter(pk=record.pk).update(state=ConsentRecord.State.GIVEN)
+    record = ConsentRecord.objects.get(pk=record.pk)
+    consent_give(agreement=agreement, citizen_id=CITIZEN, actor=None)
+    states = list(
+        ConsentEvent.objects.filter(record=record).order_by("seq").values_list("state", flat=True)
+    )
+    assert states == ["given", "withdrawn", "given"]
+    assert consent_events_verify(record=ConsentRecord.objects.get(pk=record.pk))

@@ -18,7 +18,8 @@ from django.db import connection
 from ddgov.exchange.messagelog import chain
 from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
-from ddgov.exchange.models import Checkpoint, MessageRecord
+from ddgov.exchange.models import Checkpoint, MessageRecord, MessageSubject
+from ddgov.exchange.selectors.tracker import data_access_count_for_citizen
 from ddgov.exchange.services.messagelog import (
     checkpoint_create,
     messagelog_append,
@@ -303,3 +304,102 @@ def test_verify_command_names_a_tampered_checkpoint(log):
         call_command("exchange", "verify", stdout=out)
     assert exit_info.value.code == 1
     assert out.getvalue().startswith("TAMPERED: checkpoint seq=1 id=")
+
+
+# --- the citizens' index (review 6 #3) ---------------------------------------------------------
+
+CITIZEN, NEIGHBOUR = "1100200000011", "3100200000099"
+INDEXED_STREAM = "node/3-cccccc"
+
+
+@pytest.fixture
+def indexed():
+    """Four records: one citizen, two citizens, nobody, a citizen and an over-long subject."""
+    records = messagelog_append(
+        entries=[
+            log_entry(subjects=(CITIZEN,)),
+            log_entry(subjects=(CITIZEN, NEIGHBOUR)),
+            log_entry(subjects=()),
+            log_entry(subjects=(CITIZEN, "x" * 20)),  # longer than an ID: not indexed
+        ],
+        stream=INDEXED_STREAM,
+    )
+    checkpoint_create()
+    assert messagelog_verify().ok
+    assert MessageSubject.objects.filter(record=records[3]).count() == 1
+    return records
+
+
+def index_bad(record):
+    bad = first_bad()
+    assert (bad.kind, bad.stream, bad.seq, bad.pk) == (
+        "record",
+        INDEXED_STREAM,
+        record.seq,
+        record.pk,
+    )
+    assert bad.describe() == (
+        f"TAMPERED: record stream={INDEXED_STREAM} seq={record.seq} id={record.pk}:"
+        " citizen index does not match the signed subjects"
+    )
+
+
+def test_deleting_index_rows_hides_a_call_from_the_citizen_and_is_named(indexed):
+    """The reviewer's attack: plain DELETE on exchange_messagesubject (no trigger, no DDL)."""
+    assert data_access_count_for_citizen(citizen_id=NEIGHBOUR) == 1
+    MessageSubject.objects.filter(citizen_id=NEIGHBOUR).delete()
+    assert data_access_count_for_citizen(citizen_id=NEIGHBOUR) == 0
+    index_bad(indexed[1])
+
+
+def test_an_index_row_added_to_a_record_is_named(indexed):
+    MessageSubject.objects.create(record=indexed[2], citizen_id=NEIGHBOUR)
+    index_bad(indexed[2])
+
+
+def test_an_index_row_pointed_at_another_citizen_is_named(indexed):
+    MessageSubject.objects.filter(record=indexed[0]).update(citizen_id=NEIGHBOUR)
+    index_bad(indexed[0])
+
+
+def test_a_duplicated_index_row_is_named(indexed):
+    MessageSubject.objects.create(record=indexed[3], citizen_id=CITIZEN)
+    index_bad(indexed[3])
+
+
+def test_an_index_row_moved_to_another_record_is_named_at_the_first(indexed):
+    MessageSubject.objects.filter(record=indexed[1], citizen_id=NEIGHBOUR).update(record=indexed[2])
+    index_bad(indexed[1])
+
+
+def test_the_index_is_checked_across_chunks(indexed, monkeypatch):
+    from ddgov.exchange.messagelog import verify
+
+    monkeypatch.setattr(verify, "CHUNK", 3)
+    assert messagelog_verify().ok
+    MessageSubject.objects.filter(record=indexed[3]).delete()
+    index_bad(indexed[3])
+
+
+def test_an_index_problem_comes_in_stream_order(indexed, log):
+    later = log["b"][1]
+    tamper(MessageRecord.objects.filter(pk=later.pk), status=201)
+    MessageSubject.objects.filter(record=indexed[0]).delete()
+    assert first_bad().stream == "node/2-bbbbbb"  # streams by name: node/2 before node/3
+
+
+def test_a_record_retention_deletes_during_verification_is_not_an_index_problem(
+    indexed, monkeypatch
+):
+    """Rows read before retention deleted them (with their index rows) are not tampering."""
+    from ddgov.exchange.messagelog import verify
+
+    original = verify._index_attach
+
+    def prune_meanwhile(batch):
+        if batch:
+            MessageRecord.objects.filter(pk=batch[0]["pk"]).delete()
+        return original(batch)
+
+    monkeypatch.setattr(verify, "_index_attach", prune_meanwhile)
+    assert messagelog_verify().ok

@@ -145,43 +145,52 @@ def test_an_entry_the_database_rejects_is_dropped_alone(writers):
     assert messagelog_verify().ok
 
 
-def test_long_queue_makes_the_writer_unhealthy(writers, monkeypatch):
-    monkeypatch.setattr(writer_module, "QUEUE_HEALTHY_MAX", 5)
-    w = writers()
-    gate = threading.Event()
+def _writer_held(monkeypatch, w):
+    """Make ``w``'s thread take one entry and hold it until the returned gate is set.
+
+    Waiting until the thread is inside the insert (rather than sleeping) keeps the entries
+    submitted next in the queue however slow the machine is: otherwise the thread may take
+    them all in its first batch.
+    """
+    gate, entered = threading.Event(), threading.Event()
     real = writer_module.records_insert
 
     def blocked(*, chained):
-        gate.wait(10)
-        return real(chained=chained)
-
-    monkeypatch.setattr(writer_module, "records_insert", blocked)
-    for _ in range(20):
-        w.submit(log_entry())
-    assert not w.healthy()
-    gate.set()
-    w.flush(timeout=10)
-    assert w.healthy()
-    assert MessageRecord.objects.filter(stream=w.stream).count() == 20
-
-
-def test_full_queue_drops_rather_than_grow(writers, monkeypatch):
-    monkeypatch.setattr(writer_module, "QUEUE_HARD_MAX", 3)
-    w = writers()
-    gate = threading.Event()
-    real = writer_module.records_insert
-
-    def blocked(*, chained):
+        entered.set()
         gate.wait(10)
         return real(chained=chained)
 
     monkeypatch.setattr(writer_module, "records_insert", blocked)
     w.submit(log_entry())
-    time.sleep(0.2)  # the thread holds the first entry
-    for _ in range(10):
-        w.submit(log_entry())
-    assert w.dropped == 7
-    gate.set()
+    assert entered.wait(10)
+    return gate
+
+
+def test_long_queue_makes_the_writer_unhealthy(writers, monkeypatch):
+    monkeypatch.setattr(writer_module, "QUEUE_HEALTHY_MAX", 5)
+    w = writers()
+    gate = _writer_held(monkeypatch, w)
+    try:
+        for _ in range(20):
+            w.submit(log_entry())
+        assert not w.healthy()
+    finally:
+        gate.set()
+    w.flush(timeout=10)
+    assert w.healthy()
+    assert MessageRecord.objects.filter(stream=w.stream).count() == 21
+
+
+def test_full_queue_drops_rather_than_grow(writers, monkeypatch):
+    monkeypatch.setattr(writer_module, "QUEUE_HARD_MAX", 3)
+    w = writers()
+    gate = _writer_held(monkeypatch, w)
+    try:
+        for _ in range(10):
+            w.submit(log_entry())
+        assert w.dropped == 7
+    finally:
+        gate.set()
     w.flush(timeout=10)
     assert MessageRecord.objects.filter(stream=w.stream).count() == 4
 

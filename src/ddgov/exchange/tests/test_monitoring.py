@@ -10,6 +10,7 @@ from django.utils import timezone
 from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.selectors.monitoring import (
+    UNREGISTERED,
     _percentile,
     message_records_list,
     service_stats_list,
@@ -173,6 +174,9 @@ def test_agency_without_a_member_sees_nothing(world):
 def test_member_codes_differing_in_case_are_kept_apart():
     upper = MemberFactory(code="AB")
     lower = MemberFactory(code="ab")
+    ExternalServiceFactory(
+        subsystem=SubsystemFactory(member=MemberFactory(code="X"), code="s"), code="svc"
+    )
     messagelog_append(
         entries=[
             log_entry(client_id="TH/GOV/AB/app", service_id="TH/GOV/X/s/svc"),
@@ -187,16 +191,65 @@ def test_member_codes_differing_in_case_are_kept_apart():
     assert service_stats_list(since=since, agency_ids=[upper.agency_id])[0].calls == 1
 
 
-def test_unknown_service_ids_have_no_names():
+def test_unregistered_service_ids_are_one_row_for_the_platform_only(world):
+    """Review 6 #4: ids a caller made up do not fill monitoring, and never an agency's."""
+    junk = [
+        log_entry(service_id="garbage", client_id="", status=401, error="Client.Unauthenticated"),
+        log_entry(service_id="TH/GOV/NOPE/x/y", client_id="", duration_ms=4.0),
+        log_entry(service_id="TH/GOV/NOPE/x/y", client_id="", duration_ms=6.0, status=500),
+        # An unknown service of a registered provider, and an unknown directory subsystem.
+        log_entry(
+            service_id="TH/GOV/DOPA/registry/nope", status=404, error="Client.UnknownService"
+        ),
+        log_entry(service_id="TH/GOV/DOPA/ghost/listMethods", client_id="TH/GOV/DSDW/welfare"),
+        log_entry(service_id="", client_id=""),
+    ]
+    messagelog_append(entries=junk, stream="junk")
+    stats = service_stats_list(since=world["since"])
+    registered = [s for s in stats if not s.unregistered]
+    assert {s.service_id for s in registered} == {
+        "TH/GOV/DOPA/registry/persons",
+        "TH/GOV/OAE/farmers/farm",
+        "TH/GOV/DOPA/registry/listMethods",
+    }
+    assert stats[-1].unregistered
+    (extra,) = [s for s in stats if s.unregistered]
+    assert extra.service_id == UNREGISTERED == ""
+    assert (extra.calls, extra.errors, extra.refused) == (6, 1, 2)
+    assert extra.unregistered_ids == 5
+    assert (extra.title_th, extra.title_en, extra.provider_agency) == ("", "", None)
+    assert extra.p50_ms == pytest.approx(1.25)
+    assert extra.last_at is not None
+    # The provider's and the consumer's views have only their registered services.
+    for agency in ("provider", "c1"):
+        mine = service_stats_list(since=world["since"], agency_ids=[world[agency].pk])
+        assert all(not s.unregistered for s in mine)
+        assert "TH/GOV/DOPA/registry/nope" not in {s.service_id for s in mine}
+        assert "TH/GOV/DOPA/ghost/listMethods" not in {s.service_id for s in mine}
+    provider = by_id(service_stats_list(since=world["since"], agency_ids=[world["provider"].pk]))
+    assert provider["TH/GOV/DOPA/registry/persons"].calls == 14
+
+
+def test_only_unregistered_calls_make_one_row():
     messagelog_append(
         entries=[log_entry(service_id="garbage"), log_entry(service_id="TH/GOV/NOPE/x/y")],
         stream="s",
     )
     stats = service_stats_list(since=timezone.now() - dt.timedelta(hours=1))
-    assert {(s.service_id, s.title_th, s.provider_agency) for s in stats} == {
-        ("garbage", "", None),
-        ("TH/GOV/NOPE/x/y", "", None),
-    }
+    assert [(s.service_id, s.calls, s.unregistered_ids) for s in stats] == [("", 2, 2)]
+    assert stats[0].p95_ms == pytest.approx(1.25)
+
+
+def test_no_unregistered_row_without_such_calls(world):
+    assert all(not s.unregistered for s in service_stats_list(since=world["since"]))
+
+
+def test_inactive_services_stay_registered(world):
+    world["farm"].is_active = False
+    world["farm"].save(update_fields=["is_active"])
+    stats = by_id(service_stats_list(since=world["since"]))
+    assert stats["TH/GOV/OAE/farmers/farm"].calls == 3
+    assert "" not in stats
 
 
 def test_window_excludes_older_calls(world):

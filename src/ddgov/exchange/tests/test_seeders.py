@@ -196,3 +196,19 @@ def test_registries_are_deterministic_and_tax_follows_the_brackets() -> None:
     assert registries.tax_due(300_000) == 7_500
     assert registries.tax_due(500_000) == 27_500
     assert registries.tax_due(1_000_000) == 115_000
+
+
+@pytest.mark.django_db(databases=[])
+def test_agreement_text_names_the_consent_page_as_the_portal_calls_it() -> None:
+    """Review 6 #13: the demo's agreement points at "My consents", the page's real name."""
+    from django.utils import translation
+
+    from ddgov.exchange.demo.members import AGREEMENT_EN, AGREEMENT_TH
+
+    with translation.override("th"):
+        page_th = translation.gettext("My consents")
+    assert page_th == "ความยินยอมของฉัน"
+    assert f'"{page_th}"' in AGREEMENT_TH
+    assert '"My consents"' in AGREEMENT_EN
+    assert "ข้อมูลของฉัน" not in AGREEMENT_TH
+    assert '"My data"' not in AGREEMENT_EN

@@ -150,4 +150,23 @@ def test_registry_entries_that_are_gone_leave_empty_names():
     access = data_accesses_for_citizen(citizen_id=CITIZEN)[0]
     assert (access.consumer_agency_th, access.service_title_th, access.purpose_th) == ("", "", "")
     assert access.purpose_code == "unknown-purpose"
+    assert access.purpose_unknown is True
     assert access.client_id == "TH/GOV/GONE/app"
+
+
+def test_unknown_purpose_codes_are_flagged_not_named(world):
+    """Review 6 #5: a code no Purpose defines is whatever the caller sent (even Thai bytes)."""
+    mojibake = "ตรวจ".encode().decode("latin-1")  # Thai sent as X-Purpose, read as Latin-1
+    messagelog_append(
+        entries=[
+            log_entry(purpose=mojibake, subjects=(CITIZEN,)),
+            log_entry(purpose="", subjects=(CITIZEN,), status=400, error="Client.PurposeRequired"),
+        ],
+        stream="s2",
+    )
+    by_code = {a.purpose_code: a for a in data_accesses_for_citizen(citizen_id=CITIZEN)}
+    garbled = by_code[mojibake]
+    assert (garbled.purpose_unknown, garbled.purpose_th, garbled.purpose_en) == (True, "", "")
+    # No code stated is not an unknown purpose; a defined code is known.
+    assert by_code[""].purpose_unknown is False
+    assert by_code["welfare-eligibility"].purpose_unknown is False

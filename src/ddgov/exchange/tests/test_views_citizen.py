@@ -119,6 +119,34 @@ def test_who_read_my_data_in_english(client: Client, world: World) -> None:
     assert "Who read my data" in html
 
 
+def test_unknown_purpose_codes_are_shown_as_unknown(client: Client, world: World) -> None:
+    """Review 6 #5: the tracker never echoes a purpose code nobody defined (mojibake, junk)."""
+    mine = world.citizen.person.citizen_id
+    junk = "ตรวจ".encode().decode("latin-1") + "-junk"  # Thai X-Purpose read as Latin-1
+    odd = log_call(service=world.service, client=world.consumer, subjects=(mine,), purpose=junk)
+    none = log_call(
+        service=world.service,
+        client=world.consumer,
+        subjects=(mine,),
+        purpose="",
+        status=400,
+        error="Client.PurposeRequired",
+    )
+    client.force_login(world.citizen)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _html(client.get(reverse("exchange:data_access")))
+    assert junk not in html
+    row = html.split(f'data-request-id="{odd}"', 1)[1].split("</tr>", 1)[0]
+    assert '<td data-purpose-unknown="true">Unknown purpose</td>' in row
+    row = html.split(f'data-request-id="{none}"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>—</td>" in row
+    assert "data-purpose-unknown" not in row
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    html = _html(client.get(reverse("exchange:data_access")))
+    assert junk not in html
+    assert html.count('data-purpose-unknown="true"') == 1
+
+
 def test_who_read_my_data_pages(client: Client, world: World) -> None:
     mine = world.citizen.person.citizen_id
     base = timezone.now() - dt.timedelta(hours=3)

@@ -14,6 +14,7 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -582,3 +583,124 @@ def test_log_pages(client: Client, world: World) -> None:
     assert 'rel="next"' in first
     assert 'rel="prev"' in second
     assert client.get(reverse("exchange:log"), {"page": "x"}).status_code == 200
+
+
+# --- review 6: unregistered ids, masking, who the page speaks to --------------------------------
+
+
+def _log_raw(**fields: Any) -> str:
+    from ddgov.exchange.messagelog.testing import log_entry
+    from ddgov.exchange.services.messagelog import messagelog_append
+
+    entry = log_entry(**fields)
+    messagelog_append(entries=[entry])
+    return entry.request_id
+
+
+def test_monitoring_sums_unregistered_ids_for_platform_admins_only(
+    client: Client, world: World
+) -> None:
+    """Review 6 #4: junk service ids (anonymous fuzzing) never fill an agency's monitoring."""
+    log_call(service=world.service, client=world.consumer)
+    for junk in ("TH/GOV/PROV/registry/nope", "TH/GOV/PROV/x/y", "garbage", "TH/GOV/PROV/x/y"):
+        _log_raw(service_id=junk, client_id="", status=401, error="Client.Unauthenticated")
+
+    client.force_login(world.steward)
+    html = _html(client.get(reverse("exchange:monitoring")))
+    assert f'data-service="{service_id(world.service)}"' in html
+    assert "TH/GOV/PROV/registry/nope" not in html
+    assert "TH/GOV/PROV/x/y" not in html
+    assert 'data-unregistered="true"' not in html
+    assert 'data-scope="agencies"' in html
+
+    client.force_login(world.platform_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _html(client.get(reverse("exchange:monitoring")))
+    assert '<html lang="en">' in html
+    assert 'data-scope="all"' in html
+    assert "one of your agencies" not in html
+    assert "TH/GOV/PROV/x/y" not in html
+    row = html.split('data-unregistered="true"', 1)[1].split("</tr>", 1)[0]
+    assert "Unregistered service ids" in row
+    assert 'data-col="calls">4<' in row
+    assert 'data-col="refused">4<' in row
+    assert "3 distinct identifiers" in row
+    # The unregistered row comes after every registered service.
+    assert html.index('data-unregistered="true"') > html.index(
+        f'data-service="{service_id(world.service)}"'
+    )
+    assert "Calls: 5 ·" in html  # the totals include the unregistered calls
+
+
+def test_log_masks_citizen_ids_in_thai_digits_grouped_and_encoded(
+    client: Client, world: World
+) -> None:
+    """Review 6 #12: no 13-digit ID is readable in the staff log, whatever its digits."""
+    thai = "๑๑๐๐๒๐๐๐๐๐๐๑๑"
+    paths = {
+        "thai": f"/persons/{thai}",
+        "mixed": "/persons/๓620705179914",
+        "dashed": "/persons/3-6207-05179-91-4",
+        "thai-dashed": "/persons/๓-๖๒๐๗-๐๕๑๗๙-๙๑-๔/extra",
+        "encoded": "/persons/%E0%B9%91%E0%B9%91%E0%B9%90%E0%B9%90%E0%B9%92%E0%B9%90"
+        "%E0%B9%90%E0%B9%90%E0%B9%90%E0%B9%90%E0%B9%90%E0%B9%91%E0%B9%91",
+    }
+    ids = {
+        name: _log_raw(
+            service_id=service_id(world.service),
+            client_id=client_id(world.consumer),
+            path=path,
+            subjects=(),
+        )
+        for name, path in paths.items()
+    }
+    in_purpose = _log_raw(
+        service_id=service_id(world.service),
+        client_id=client_id(world.consumer),
+        path="/echo",
+        purpose="check-3620705179914",
+        subjects=(),
+    )
+    client.force_login(world.steward)
+    html = _html(client.get(reverse("exchange:log")))
+    mask = "•" * 13
+    for name, request_id in ids.items():
+        row = html.split(f'data-request-id="{request_id}"', 1)[1].split("</tr>", 1)[0]
+        assert f"GET /persons/{mask}" in row, name
+    for visible in ("๑๑๐๐๒", "๓620705179914", "3-6207-05179", "๓-๖๒๐๗", "%E0%B9%91%E0%B9%91"):
+        assert visible not in html
+    row = html.split(f'data-request-id="{in_purpose}"', 1)[1].split("</tr>", 1)[0]
+    assert f"check-{mask}" in row
+    assert "3620705179914" not in row
+    assert "/extra" in html  # only the ID goes, not the rest of the path
+
+
+def test_log_subtitle_says_whose_calls_are_shown(client: Client, world: World) -> None:
+    """Review 6 #13: a platform admin is not told they see only their agencies' calls."""
+    client.force_login(world.platform_admin)
+    assert 'data-scope="all"' in _html(client.get(reverse("exchange:log")))
+    client.force_login(world.consumer_officer)
+    assert 'data-scope="agencies"' in _html(client.get(reverse("exchange:log")))
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("/persons/1100200000011", "/persons/•••••••••••••"),
+        ("/persons/๑๑๐๐๒๐๐๐๐๐๐๑๑", "/persons/•••••••••••••"),
+        ("/p/1 1002 00000 01 1/x", "/p/•••••••••••••/x"),
+        ("/p/%201100200000011", "/p/%20•••••••••••••"),
+        ("/p/1100200000011-2", "/p/•••••••••••••-2"),
+        ("/p/1100200000011/3100200000099", "/p/•••••••••••••/•••••••••••••"),
+        ("/p/110020000001", "/p/110020000001"),  # 12 digits: not an ID
+        ("/p/11002000000111", "/p/11002000000111"),  # 14 digits: not an ID
+        ("/p/๑๑๐๐๒๐๐๐๐๐๐๑๑๑", "/p/๑๑๐๐๒๐๐๐๐๐๐๑๑๑"),
+        ("/p/2024-01-01", "/p/2024-01-01"),
+        ("", ""),
+    ],
+)
+@pytest.mark.django_db(databases=[])
+def test_citizen_ids_mask(text: str, masked: str) -> None:
+    from ddgov.exchange.views.present import citizen_ids_mask
+
+    assert citizen_ids_mask(text) == masked

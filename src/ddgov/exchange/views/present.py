@@ -29,6 +29,7 @@ from ddgov.exchange.models import (
     Service,
     Subsystem,
 )
+from ddgov.exchange.selectors.monitoring import UNREGISTERED
 from ddgov.exchange.selectors.registry import (
     agreements_for_service,
     grants_for_service,
@@ -337,17 +338,38 @@ class StatsRow:
 
 
 def stats_rows(stats: Iterable[Any]) -> list[StatsRow]:
-    """Part B's ``ServiceStats`` with a title for the reader and the service page's URL parts."""
+    """Part B's ``ServiceStats`` with a title for the reader and the service page's URL parts.
+
+    The platform admin's aggregated row of unregistered service ids gets a title and no link.
+    """
     rows = []
     for s in stats:
+        if s.service_id == UNREGISTERED:
+            rows.append(StatsRow(stats=s, title=_("Unregistered service ids"), link=None))
+            continue
         ident = ServiceId.parse(s.service_id)
         link = (ident.member, ident.subsystem, ident.service) if ident else None
         rows.append(StatsRow(stats=s, title=localized(s.title_th, s.title_en), link=link))
     return rows
 
 
-CITIZEN_ID_RE = re.compile(r"(?<!\d)\d{13}(?!\d)")
+# One digit of an ID: any decimal digit (ASCII, Thai U+0E50-U+0E59, …) or a Thai digit still
+# percent-encoded (a path the gateway could not decode is logged as sent).
+_ID_DIGIT = r"(?:\d|%[Ee]0%[Bb]9%9\d)"
+# What people put between the digit groups (1-2345-67890-12-1), as identity.thaiid strips.
+_ID_SEPARATOR = r"(?:[\s\-\u2010-\u2015.]|%20|%2[Dd])"
+CITIZEN_ID_RE = re.compile(
+    rf"(?:(?<![\d%])|(?<=%20)|(?<=%2[Dd])){_ID_DIGIT}(?:{_ID_SEPARATOR}?{_ID_DIGIT}){{12}}"
+    rf"(?!{_ID_DIGIT})"
+)
+"""Thirteen digits in any script, optionally grouped, not part of a longer number."""
 MASK = "•" * 13
+SUBJECT_MASK_MIN = 5  # shorter "subjects" (junk in old records) would mask random characters
+
+
+def citizen_ids_mask(text: str) -> str:
+    """``text`` with every 13-digit ID (ASCII or Thai digits, plain or grouped) masked."""
+    return CITIZEN_ID_RE.sub(MASK, text) if text else text
 
 
 @dataclass(frozen=True)
@@ -357,20 +379,28 @@ class LogRow:
     record: MessageRecord
     path: str
     subjects: int
+    purpose: str = ""
 
 
 def log_rows(records: Iterable[MessageRecord]) -> list[LogRow]:
-    """Records with every citizen ID in their path masked: staff see evidence, not people."""
+    """Records with citizen IDs in their path and purpose masked: staff see evidence, not people.
+
+    The record's own subjects are masked wherever they appear, and any other 13-digit ID
+    (:data:`CITIZEN_ID_RE`: ASCII or Thai digits, plain, grouped or percent-encoded) too.
+    """
     rows = []
     for record in records:
         path = record.path
-        for subject in record.subjects or ():
-            path = path.replace(str(subject), MASK)
+        subjects = record.subjects if isinstance(record.subjects, list) else []
+        for subject in subjects:
+            if len(str(subject)) >= SUBJECT_MASK_MIN:
+                path = path.replace(str(subject), MASK)
         rows.append(
             LogRow(
                 record=record,
-                path=CITIZEN_ID_RE.sub(MASK, path),
-                subjects=len(record.subjects or ()),
+                path=citizen_ids_mask(path),
+                subjects=len(subjects),
+                purpose=citizen_ids_mask(record.purpose),
             )
         )
     return rows
@@ -393,6 +423,14 @@ class AccessRow:
     purpose: str
     status: int
     refused: bool
+    purpose_unknown: bool = False
+
+
+def _purpose_label(access: Any) -> str:
+    """The purpose's name; "unknown purpose" for a code no purpose defines (never the raw code)."""
+    if getattr(access, "purpose_unknown", False):
+        return _("Unknown purpose")
+    return localized(access.purpose_th, access.purpose_en)
 
 
 def access_rows(accesses: Iterable[Any]) -> list[AccessRow]:
@@ -406,9 +444,10 @@ def access_rows(accesses: Iterable[Any]) -> list[AccessRow]:
             provider_agency=localized(a.provider_agency_th, a.provider_agency_en),
             service_title=localized(a.service_title_th, a.service_title_en),
             purpose_code=a.purpose_code,
-            purpose=localized(a.purpose_th, a.purpose_en),
+            purpose=_purpose_label(a),
             status=a.status,
             refused=bool(a.refused),
+            purpose_unknown=bool(getattr(a, "purpose_unknown", False)),
         )
         for a in accesses
     ]

@@ -291,7 +291,10 @@ def client_revoke(request: HttpRequest, member: str, subsystem: str, pk: int) ->
 
 @login_required
 def monitoring(request: HttpRequest) -> HttpResponse:
-    """Per-service calls, errors, refusals and latency over the last 24 hours or 7 days."""
+    """Per-service calls, errors, refusals and latency over the last 24 hours or 7 days.
+
+    Registered services only; platform admins also see one row for unregistered service ids.
+    """
     scope = staff_scope(request)
     window = request.GET.get("window", "24h")
     if window not in WINDOWS:
@@ -303,6 +306,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         "exchange/staff/monitoring.html",
         {
             "rows": stats_rows(stats),
+            "everything": scope.agency_ids is None,
             "window": window,
             "windows": [("24h", _("Last 24 hours")), ("7d", _("Last 7 days"))],
             "since": since,
@@ -332,6 +336,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
         "exchange/staff/log.html",
         {
             "form": form,
+            "everything": scope.agency_ids is None,
             "page": page_of(log_rows(records), number=number),
             "query": query_without_page(request),
         },

@@ -1,4 +1,4 @@
-"""Django's ``flush``, able to empty the append-only audit table when a whole database is wiped.
+"""Django's ``flush``, able to empty the append-only tables (audit, exchange evidence) in a wipe.
 
 Emptying every table is a deliberate operator action (and what transactional tests do between
 tests); the triggers are lifted for it and put back, and the chain starts again from genesis.
@@ -11,11 +11,11 @@ from typing import Any
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from ddgov.audit.triggers import append_only_triggers_suspended
+from ddgov.core.append_only import append_only_suspended
 
 
 class Command(FlushCommand):
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
-        with append_only_triggers_suspended(connection=connection):
+        with append_only_suspended(connection=connection):
             super().handle(**options)
