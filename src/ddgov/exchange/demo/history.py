@@ -32,9 +32,9 @@ from django.utils import timezone
 from ddgov.exchange import errors
 from ddgov.exchange.demo.members import ELIGIBILITY, PAYMENT, PAYMENTS, WELFARE_APP, DemoExchange
 from ddgov.exchange.gateway import refusals
-from ddgov.exchange.ids import ClientId, ServiceId
 from ddgov.exchange.messagelog.entry import EMPTY_DIGEST, LogEntry, body_digest
 from ddgov.exchange.models import Service, Subsystem
+from ddgov.exchange.selectors.registry import service_identifier, subsystem_identifier
 from ddgov.exchange.services.dataset import dataset_service_call
 
 DAYS = 30
@@ -55,11 +55,11 @@ class DemoCall:
 
 
 def _service_id(service: Service) -> str:
-    return str(ServiceId(service.subsystem.member.code, service.subsystem.code, service.code))
+    return str(service_identifier(service=service))
 
 
 def _client_id(subsystem: Subsystem) -> str:
-    return str(ClientId(subsystem.member.code, subsystem.code))
+    return str(subsystem_identifier(subsystem=subsystem))
 
 
 def history_plan(

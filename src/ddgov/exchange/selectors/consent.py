@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from ddgov.exchange.ids import ClientId, ServiceId
 from ddgov.exchange.models import ConsentEvent, ConsentRecord, DataAgreement, Service, Subsystem
+from ddgov.exchange.selectors.registry import service_identifier, subsystem_identifier
 from ddgov.identity.thaiid import thai_id_is_valid, thai_id_normalize
 
 
@@ -62,10 +62,8 @@ def _view(
         record=record,
         given=record is not None and record.state == ConsentRecord.State.GIVEN,
         outdated=outdated,
-        service_id=str(
-            ServiceId(service.subsystem.member.code, service.subsystem.code, service.code)
-        ),
-        client_id=str(ClientId(client.member.code, client.code)),
+        service_id=str(service_identifier(service=service)),
+        client_id=str(subsystem_identifier(subsystem=client)),
         consumer_agency_th=consumer.name_th,
         consumer_agency_en=consumer.name_en,
         consumer_system_th=client.name_th,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,22 +25,18 @@ from django.utils.translation import gettext as _
 
 from ddgov.audit.models import AuditRecord
 from ddgov.audit.services import audit_record_append
-from ddgov.exchange import ids
+from ddgov.exchange.messagelog.chain import GENESIS, canonical
 from ddgov.exchange.messagelog.keys import sign, signature_valid
 from ddgov.exchange.models import ConsentEvent, ConsentRecord, DataAgreement
+from ddgov.exchange.selectors.registry import service_identifier, subsystem_identifier
 from ddgov.exchange.services.rights import agreement_revision_hash
 from ddgov.identity.models import Person, User
 from ddgov.identity.thaiid import thai_id_normalize, validate_citizen_id
 
-GENESIS = "0" * 64
 """The ``prev_hash`` of a record's first event."""
 
 ACTION_GIVEN = "exchange.consent.given"
 ACTION_WITHDRAWN = "exchange.consent.withdrawn"
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def consent_event_hash(*, event: ConsentEvent, record: ConsentRecord) -> str:
@@ -57,7 +52,7 @@ def consent_event_hash(*, event: ConsentEvent, record: ConsentRecord) -> str:
         "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "prev_hash": event.prev_hash,
     }
-    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+    return hashlib.sha256(canonical(content)).hexdigest()
 
 
 def _citizen_id_clean(citizen_id: str) -> str:
@@ -77,10 +72,8 @@ def _audit_detail(record: ConsentRecord, agreement: DataAgreement, seq: int) -> 
         "agreement": agreement.pk,
         "version": agreement.version,
         "revision_hash": record.agreement_revision_hash,
-        "service": str(
-            ids.ServiceId(service.subsystem.member.code, service.subsystem.code, service.code)
-        ),
-        "client": str(ids.ClientId(client.member.code, client.code)),
+        "service": str(service_identifier(service=service)),
+        "client": str(subsystem_identifier(subsystem=client)),
         "purpose": agreement.purpose.code,
         "seq": seq,
     }

@@ -51,8 +51,9 @@ from ddgov.analytics.services.queries import QueryError, query_run
 from ddgov.catalog.models import Resource
 from ddgov.catalog.selectors.datasets import resource_table_path
 from ddgov.catalog.vocab import DataCategory
-from ddgov.exchange import errors, ids
+from ddgov.exchange import errors
 from ddgov.exchange.models import Service, Subsystem
+from ddgov.exchange.selectors.registry import service_identifier, subsystem_identifier
 from ddgov.governance.classification.selectors import (
     resource_column_classes,
     resource_needs_classifying,
@@ -402,7 +403,7 @@ def dataset_service_call(
         msg = f"{service} is not a dataset-backed service"
         raise ValueError(msg)
     member = service.subsystem.member
-    service_id = str(ids.ServiceId(member.code, service.subsystem.code, service.code))
+    service_id = str(service_identifier(service=service))
     if not _KEY_RE.match(key or ""):
         return _answer(
             400,
@@ -420,7 +421,7 @@ def dataset_service_call(
         raise _unreachable() from exc
     if path is None or not path.is_file():
         raise _unreachable()
-    consumer_id = ids.ClientId(consumer.member.code, consumer.code)
+    consumer_id = subsystem_identifier(subsystem=consumer)
     principal = principal_for_exchange(
         agency=member.agency, label=f"exchange:{consumer_id} purpose:{purpose}"
     )

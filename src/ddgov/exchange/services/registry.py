@@ -33,6 +33,7 @@ from ddgov.audit.services import audit_record_append
 from ddgov.catalog.models import Resource
 from ddgov.exchange import ids
 from ddgov.exchange.models import Member, Service, Subsystem, SubsystemClient
+from ddgov.exchange.selectors.registry import service_identifier, subsystem_identifier
 from ddgov.exchange.services.dataset import dataset_service_plan
 from ddgov.identity.models import User
 from ddgov.identity.oidc_clients import OidcGrant, oidc_client_create
@@ -269,9 +270,7 @@ def _timeout_clean(timeout_ms: int | None) -> int | None:
 
 def _service_snapshot(service: Service) -> dict[str, Any]:
     return {
-        "id": str(
-            ids.ServiceId(service.subsystem.member.code, service.subsystem.code, service.code)
-        ),
+        "id": str(service_identifier(service=service)),
         "kind": service.kind,
         "title_th": service.title_th,
         "title_en": service.title_en,
@@ -543,5 +542,5 @@ def subsystem_client_revoke(*, client: SubsystemClient, actor: User | None = Non
             agency_code=agency.code,
             target_type="exchange_client",
             target_id=application.client_id,
-            detail={"subsystem": str(ids.ClientId(subsystem.member.code, subsystem.code))},
+            detail={"subsystem": str(subsystem_identifier(subsystem=subsystem))},
         )

@@ -12,7 +12,6 @@ consent given to the old terms no longer counts. Every change is audited.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ddgov.audit.services import audit_record_append
-from ddgov.exchange import ids
+from ddgov.exchange.messagelog.chain import canonical
 from ddgov.exchange.models import (
     AccessGrant,
     DataAgreement,
@@ -34,23 +33,19 @@ from ddgov.exchange.models import (
     Service,
     Subsystem,
 )
+from ddgov.exchange.selectors.registry import service_identifier, subsystem_identifier
 from ddgov.identity.models import User
 
 PURPOSE_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 MAX_RATE_PER_MINUTE = 1_000_000
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def _service_id(service: Service) -> str:
-    subsystem = service.subsystem
-    return str(ids.ServiceId(subsystem.member.code, subsystem.code, service.code))
+    return str(service_identifier(service=service))
 
 
 def _client_id(subsystem: Subsystem) -> str:
-    return str(ids.ClientId(subsystem.member.code, subsystem.code))
+    return str(subsystem_identifier(subsystem=subsystem))
 
 
 def _require_active(service: Service, client: Subsystem) -> None:
@@ -262,7 +257,7 @@ def agreement_terms(*, agreement: DataAgreement) -> dict[str, Any]:
 
 def agreement_revision_hash(*, agreement: DataAgreement) -> str:
     """SHA-256 (hex) of the canonical JSON of :func:`agreement_terms`."""
-    return hashlib.sha256(_canonical(agreement_terms(agreement=agreement)).encode()).hexdigest()
+    return hashlib.sha256(canonical(agreement_terms(agreement=agreement))).hexdigest()
 
 
 def agreement_publish(

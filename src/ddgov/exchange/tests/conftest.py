@@ -343,3 +343,15 @@ def log_flush_all(timeout: float = 10.0) -> None:
 def log_flush() -> Callable[..., None]:
     """``log_flush(timeout=10.0)``: the gateway's log writer has committed every call so far."""
     return log_flush_all
+
+
+@pytest.fixture(autouse=True)
+def _throwaway_signing_key(settings: Any, tmp_path: Any) -> Iterator[None]:
+    """Every exchange test signs with its own Ed25519 key, never the developer's ``var/`` key."""
+    from ddgov.exchange.messagelog.keys import keys_reset
+
+    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
+    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
+    keys_reset()
+    yield
+    keys_reset()

@@ -41,16 +41,6 @@ CITIZEN = thai_id_complete("110020000001")
 OTHER_CITIZEN = thai_id_complete("110020000002")
 
 
-@pytest.fixture(autouse=True)
-def _signing_key(settings, tmp_path):
-    """A throw-away Ed25519 key per test (never the developer's var/ key)."""
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "exchange.pem"
-    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
-    keys.keys_reset()
-    yield
-    keys.keys_reset()
-
-
 @pytest.fixture
 def service():
     return ExternalServiceFactory(

@@ -23,15 +23,6 @@ from ddgov.exchange.services.messagelog import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _signing_key(tmp_path, settings):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
-    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
-    keys_reset()
-    yield
-    keys_reset()
-
-
 def test_digest_of_empty_body():
     assert body_digest(b"") == EMPTY_DIGEST
     assert EMPTY_DIGEST.startswith("e3b0c442")

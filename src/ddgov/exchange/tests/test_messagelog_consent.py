@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.db import connection
 
-from ddgov.exchange.messagelog import keys
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.models import (
     Checkpoint,
@@ -48,15 +47,6 @@ from ddgov.identity.thaiid import thai_id_complete
 pytestmark = pytest.mark.django_db
 
 CITIZENS = [thai_id_complete(f"11002000000{n}") for n in range(1, 5)]
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(settings, tmp_path):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "exchange.pem"
-    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
-    keys.keys_reset()
-    yield
-    keys.keys_reset()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from ddgov.audit.models import AuditRecord
 from ddgov.exchange import jobs
-from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.models import Checkpoint, MessageRecord, MessageSubject
 from ddgov.exchange.services.messagelog import (
@@ -26,13 +25,8 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _signing_key(tmp_path, settings):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
-    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
+def _retention(settings):
     settings.DDGOV_EXCHANGE_LOG_RETENTION_DAYS = 365
-    keys_reset()
-    yield
-    keys_reset()
 
 
 def append(stream, count, *, at, subject="1100200000011"):

@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from ddgov.exchange.messagelog import chain
-from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.models import Checkpoint, MessageRecord, MessageSubject
 from ddgov.exchange.selectors.tracker import data_access_count_for_citizen
@@ -28,15 +27,6 @@ from ddgov.exchange.services.messagelog import (
 from ddgov.exchange.triggers import evidence_triggers_suspended
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(tmp_path, settings):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
-    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
-    keys_reset()
-    yield
-    keys_reset()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from django.db import OperationalError, connection, transaction
 
 from ddgov.exchange.messagelog import writer as writer_module
-from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.messagelog.writer import LogWriter, log_writer, stream_name
 from ddgov.exchange.models import MessageRecord, MessageSubject
@@ -22,15 +21,6 @@ from ddgov.exchange.services.messagelog import (
 
 # The writer commits on its own connection, so the test's data must be really committed.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(tmp_path, settings):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
-    settings.DDGOV_EXCHANGE_TRUSTED_KEY_FILES = []
-    keys_reset()
-    yield
-    keys_reset()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.selectors.monitoring import (
     UNREGISTERED,
@@ -23,14 +22,6 @@ from ddgov.exchange.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(tmp_path, settings):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
-    keys_reset()
-    yield
-    keys_reset()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ddgov.exchange.messagelog.keys import keys_reset
 from ddgov.exchange.messagelog.testing import log_entry
 from ddgov.exchange.selectors.tracker import (
     data_access_count_for_citizen,
@@ -25,14 +24,6 @@ pytestmark = pytest.mark.django_db
 
 CITIZEN = "1100200000011"
 NEIGHBOUR = "3100200000099"
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(tmp_path, settings):
-    settings.DDGOV_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "signing.pem"
-    keys_reset()
-    yield
-    keys_reset()
 
 
 @pytest.fixture

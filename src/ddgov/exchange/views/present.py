@@ -34,7 +34,9 @@ from ddgov.exchange.selectors.registry import (
     agreements_for_service,
     grants_for_service,
     service_get,
+    service_identifier,
     subsystem_get,
+    subsystem_identifier,
     subsystems_for_agencies,
 )
 from ddgov.identity.models import Role, User
@@ -125,13 +127,12 @@ def subsystem_or_404(*, member: str, subsystem: str) -> Subsystem:
 
 def client_id_of(subsystem: Subsystem) -> str:
     """``TH/GOV/<member>/<subsystem>``."""
-    return str(ClientId(member=subsystem.member.code, subsystem=subsystem.code))
+    return str(subsystem_identifier(subsystem=subsystem))
 
 
 def service_id_of(service: Service) -> str:
     """``TH/GOV/<member>/<subsystem>/<service>``."""
-    sub = service.subsystem
-    return str(ServiceId(member=sub.member.code, subsystem=sub.code, service=service.code))
+    return str(service_identifier(service=service))
 
 
 # --- rows for the templates -------------------------------------------------------------------
