@@ -328,8 +328,13 @@ def resource_create(
     data: Mapping[str, Any],
     upload: Any | None = None,
     filename: str = "",
+    schema_overrides: Mapping[str, Any] | None = None,
 ) -> Resource:
-    """Add a resource; an uploaded file becomes version 1 and is ingested in the background."""
+    """Add a resource; an uploaded file becomes version 1 and is ingested in the background.
+
+    ``schema_overrides`` gives column types for the upload's ingest (see
+    ``resource_version_create``), so a steward who knows them needs no second ingest.
+    """
     if actor is not None and not dataset_can_edit(user=actor, dataset=dataset):
         _deny(actor, dataset.owner_org, "resource.create")
     name = str(data.get("name") or filename or "").strip()
@@ -363,7 +368,11 @@ def resource_create(
             from ddgov.catalog.services.ingest import resource_version_create  # noqa: PLC0415
 
             resource_version_create(
-                actor=actor, resource=resource, upload=upload, filename=filename or name
+                actor=actor,
+                resource=resource,
+                upload=upload,
+                filename=filename or name,
+                schema_overrides=schema_overrides,
             )
         _after_write(dataset)
     return resource

@@ -150,13 +150,27 @@ def _next_number(resource: Resource) -> int:
 
 
 def resource_version_create(
-    *, actor: User | None, resource: Resource, upload: Any, filename: str
+    *,
+    actor: User | None,
+    resource: Resource,
+    upload: Any,
+    filename: str,
+    schema_overrides: Mapping[str, Any] | None = None,
 ) -> ResourceVersion:
     """Keep the upload as the resource's next version and queue its ingestion.
 
     Called inside the caller's transaction: if that rolls back, the stored file is removed too.
-    A 0-byte upload is refused before anything is written.
+    A 0-byte upload is refused before anything is written. ``schema_overrides`` are column types
+    the steward knows up front (as for :func:`resource_version_reingest`); unknown types or
+    formats are refused before anything is written, a column the file lacks fails the ingest.
     """
+    overrides: dict[str, dict[str, str]] = {}
+    if schema_overrides:
+        overrides, errors = _override_errors(
+            {str(column): {} for column in schema_overrides}, schema_overrides
+        )
+        if errors:
+            raise CatalogValidationError(errors)
     name = filename or str(getattr(upload, "name", "") or "") or "upload"
     work, sha256, size = _stream_to_lake(upload)
     try:
@@ -180,6 +194,7 @@ def resource_version_create(
                 original_path=relative(final),
                 original_size=size,
                 sha256=sha256,
+                schema_overrides=overrides,
                 created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
             )
             _audit_version(version, actor=actor, action="resource_version.create")

@@ -418,3 +418,57 @@ def test_raw_paths_are_versioned_under_the_lake(
     )
     assert Path(v1.original_path).name == "passwd.csv"
     assert Path(v2.original_path).parts[3] == "v2"
+
+
+def test_an_upload_can_carry_the_stewards_types_and_is_ingested_once(
+    steward, django_capture_on_commit_callbacks
+):
+    dataset = DatasetFactory(owner_org=steward.agency)
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = resource_create(
+            actor=steward.user,
+            dataset=dataset,
+            data={"name": "typed"},
+            upload=SimpleUploadedFile("a.csv", CSV.encode()),
+            filename="a.csv",
+            schema_overrides={"รหัส": "integer", "จำนวน": {"type": "number"}},
+        )
+    version = resource.versions.get()
+    assert version.status == ResourceVersion.Status.SUCCEEDED, version.message
+    assert version.schema_overrides == {"รหัส": {"type": "integer"}, "จำนวน": {"type": "number"}}
+    kinds = {f["name"]: f["type"] for f in version.table_schema["fields"]}
+    assert kinds == {"จังหวัด": "string", "รหัส": "integer", "จำนวน": "number"}
+
+
+def test_upload_types_are_checked_before_anything_is_stored(steward):
+    dataset = DatasetFactory(owner_org=steward.agency)
+    with pytest.raises(CatalogValidationError) as info:
+        resource_create(
+            actor=steward.user,
+            dataset=dataset,
+            data={"name": "typed"},
+            upload=SimpleUploadedFile("a.csv", CSV.encode()),
+            filename="a.csv",
+            schema_overrides={"จำนวน": "money"},
+        )
+    assert " / " in info.value.field_errors["จำนวน"][0]
+    assert not Resource.objects.filter(dataset=dataset).exists()
+    assert ResourceVersion.objects.count() == 0
+
+
+def test_an_upload_typing_a_column_it_lacks_fails_its_ingest_clearly(
+    steward, django_capture_on_commit_callbacks
+):
+    dataset = DatasetFactory(owner_org=steward.agency)
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = resource_create(
+            actor=steward.user,
+            dataset=dataset,
+            data={"name": "typed"},
+            upload=SimpleUploadedFile("a.csv", CSV.encode()),
+            filename="a.csv",
+            schema_overrides={"nope": "integer"},
+        )
+    version = resource.versions.get()
+    assert version.status == ResourceVersion.Status.FAILED
+    assert "nope" in version.message

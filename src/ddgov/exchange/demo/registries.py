@@ -31,7 +31,6 @@ import pyarrow.parquet as pq
 from ddgov.agencies.models import Agency
 from ddgov.catalog.models import Dataset, Resource, ResourceVersion
 from ddgov.catalog.services.datasets import dataset_create, resource_create
-from ddgov.catalog.services.ingest import resource_version_reingest
 from ddgov.identity.models import Person
 from ddgov.identity.thaiid import thai_id_complete
 from ddgov.lake.storage import scratch_dir
@@ -436,8 +435,7 @@ def registry_publish(
 ) -> dict[str, Resource]:
     """Create the dataset, upload each table as Parquet and ingest it now; resources by name.
 
-    A table with ``types`` is ingested twice, as a steward would do it: the upload with the
-    inferred types, then the same upload again with the corrected column types.
+    A table's ``types`` go with its upload, so its one ingest keeps IDs and codes as text.
     """
     from ddgov.analytics.services.pipelines import version_ingest_now  # noqa: PLC0415
 
@@ -453,16 +451,11 @@ def registry_publish(
                 data={"name": table.name, "description": table.description, "format": "PARQUET"},
                 upload=path,
                 filename=path.name,
+                schema_overrides=table.types,
             )
             version = resource.versions.order_by("-number").first()
             if version is not None:
                 version = version_ingest_now(version=version)
-                if version.status == ResourceVersion.Status.SUCCEEDED and table.types:
-                    version = version_ingest_now(
-                        version=resource_version_reingest(
-                            actor=None, version=version, schema_overrides=table.types
-                        )
-                    )
                 if version.status != ResourceVersion.Status.SUCCEEDED:
                     sys.stderr.write(
                         f"  exchange: {metadata['name']}/{table.name}: {version.message}\n"
