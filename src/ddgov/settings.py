@@ -253,6 +253,26 @@ DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK = env.bool("DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBAC
 
 # Public complaint classification API: calls per minute per client IP (per server process).
 COMPLAINTS_CLASSIFY_RATE_PER_MINUTE = env.int("COMPLAINTS_CLASSIFY_RATE_PER_MINUTE", default=30)
+# Mail never leaves the machine unless configured: by default messages are files in var/mail.
+EMAIL_BACKEND = env.str(
+    "DDGOV_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.str("DDGOV_FROM_EMAIL", default="1111@ddgov.local")
+# Absolute links in notifications (e.g. https://ddgov.example.go.th); relative when empty.
+DDGOV_BASE_URL = env.str("DDGOV_BASE_URL", default="")
+# The 1111 centre: its officers triage and forward every complaint (docs/complaints.md).
+COMPLAINTS_CENTRE_AGENCY = env.str("COMPLAINTS_CENTRE_AGENCY", default="opm-ops")
+# A classifier guess below this score leaves the category empty for the centre to set.
+COMPLAINTS_CATEGORY_MIN_SCORE = env.float("COMPLAINTS_CATEGORY_MIN_SCORE", default=0.3)
+COMPLAINTS_PHOTO_MAX_BYTES = env.int("COMPLAINTS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+COMPLAINTS_PHOTO_MAX_COUNT = env.int("COMPLAINTS_PHOTO_MAX_COUNT", default=5)
+# Resolution time for categories without their own SLA row (15 days).
+COMPLAINTS_SLA_DEFAULT_HOURS = env.int("COMPLAINTS_SLA_DEFAULT_HOURS", default=24 * 15)
+# channel -> backend class; e-mail uses Django's mail backend, SMS/LINE log until configured.
+COMPLAINTS_NOTIFY_BACKENDS = env.dict("COMPLAINTS_NOTIFY_BACKENDS", default={})
+# Open311 submissions per minute per API key (per server process).
+COMPLAINTS_OPEN311_RATE_PER_MINUTE = env.int("COMPLAINTS_OPEN311_RATE_PER_MINUTE", default=120)
 
 DDGOV_SEARCH_BACKEND = env.str("DDGOV_SEARCH_BACKEND", default="embedded")
 DDGOV_DATASTORE_SQL_ANONYMOUS = env.bool("DDGOV_DATASTORE_SQL_ANONYMOUS", default=False)

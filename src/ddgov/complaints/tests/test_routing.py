@@ -10,7 +10,6 @@ from django.conf import settings
 
 from ddgov.agencies.central import CENTRAL_AGENCIES
 from ddgov.agencies.models import Agency
-from ddgov.agencies.tests.factories import admin_area_real
 from ddgov.complaints.classify.taxonomy import taxonomy_load
 from ddgov.complaints.routing import geo
 from ddgov.complaints.routing.geo import path_rings, province_locate, province_shapes
@@ -22,56 +21,6 @@ CHIANG_MAI = (18.7883, 98.9853)  # old city
 NONTHABURI = (13.8621, 100.5144)
 KHON_KAEN = (16.4419, 102.8360)
 YANGON = (16.8409, 96.1735)
-
-
-def _central(code: str) -> Agency:
-    row = next(r for r in CENTRAL_AGENCIES if r[0] == code)
-    return Agency.objects.create(
-        code=code, name_th=row[1], name_en=row[2], abbreviation=row[3], kind=row[4]
-    )
-
-
-@pytest.fixture
-def directory(db: None) -> dict[str, Agency]:
-    """Real agencies named as the agencies seeder names them, on real geothai areas."""
-    agencies = {
-        code: _central(code) for code in ("mea", "pea", "mwa", "pcd", "dsdw", "dlt", "opm-ops")
-    }
-    agencies["bma"] = Agency.objects.create(
-        code="bma",
-        name_th="กรุงเทพมหานคร",
-        name_en="Bangkok Metropolitan Administration",
-        kind=Agency.Kind.BMA,
-        area=admin_area_real("10"),
-    )
-    district = admin_area_real("1001")
-    agencies["bkk-1001"] = Agency.objects.create(
-        code="bkk-1001",
-        name_th=f"สำนักงาน{district.name_th}",
-        name_en=f"{district.name_en} District Office",
-        kind=Agency.Kind.DISTRICT_OFFICE,
-        parent=agencies["bma"],
-        area=district,
-    )
-    for code in ("50", "12", "40"):
-        area = admin_area_real(code)
-        agencies[f"prov-{code}"] = Agency.objects.create(
-            code=f"prov-{code}",
-            name_th=f"จังหวัด{area.name_th}",
-            name_en=f"{area.name_en} Province",
-            kind=Agency.Kind.PROVINCE,
-            area=area,
-        )
-    sub = admin_area_real("500101")
-    agencies["sao-500101"] = Agency.objects.create(
-        code="sao-500101",
-        name_th=f"องค์การบริหารส่วนตำบล{sub.name_th}",
-        name_en=f"{sub.name_en} Subdistrict Administrative Organization",
-        kind=Agency.Kind.SAO,
-        parent=agencies["prov-50"],
-        area=sub,
-    )
-    return agencies
 
 
 # --- the table -------------------------------------------------------------------------------

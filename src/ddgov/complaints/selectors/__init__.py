@@ -1,0 +1,1 @@
+"""Reads for the complaints app (see the modules)."""

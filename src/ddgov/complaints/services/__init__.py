@@ -1,0 +1,1 @@
+"""Writes for the complaints app: intake, workflow, escalation, notifications (see the modules)."""

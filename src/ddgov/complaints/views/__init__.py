@@ -1,0 +1,1 @@
+"""Complaint web pages: citizen (``citizen``), staff (``staff``, ``callcentre``, ``dashboard``, ``importing``)."""

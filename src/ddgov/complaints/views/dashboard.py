@@ -1,0 +1,11 @@
+"""Work in progress (issue 7): replaced by the real views."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def dashboard(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    raise Http404
+
+
+def map_data(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    raise Http404
