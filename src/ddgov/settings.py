@@ -254,10 +254,15 @@ DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBACK = env.bool("DDGOV_EXCHANGE_ALLOW_HTTP_LOOPBAC
 # Public complaint classification API: calls per minute per client IP (per server process).
 COMPLAINTS_CLASSIFY_RATE_PER_MINUTE = env.int("COMPLAINTS_CLASSIFY_RATE_PER_MINUTE", default=30)
 # Mail never leaves the machine unless configured: by default messages are files in var/mail.
-EMAIL_BACKEND = env.str(
+_MAIL_BACKEND = env.str(
     "DDGOV_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
 )
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")} if "filebased" in _MAIL_BACKEND else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DDGOV_FROM_EMAIL", default="1111@ddgov.local")
 # Absolute links in notifications (e.g. https://ddgov.example.go.th); relative when empty.
 DDGOV_BASE_URL = env.str("DDGOV_BASE_URL", default="")

@@ -67,8 +67,9 @@ def _escalate(complaint: Complaint, now: dt.datetime) -> bool:
         if target.parent is None:
             break
         target = target.parent
-    if target.pk == lead.agency_id:
-        complaint.escalation_level = MAX_LEVEL  # nobody above: stop trying
+    already = complaint.assignments.filter(agency=target).exists()
+    if target.pk == lead.agency_id or already:
+        complaint.escalation_level = MAX_LEVEL  # nobody further above: stop trying
         complaint.save(update_fields=["escalation_level"])
         return False
     Assignment.objects.get_or_create(

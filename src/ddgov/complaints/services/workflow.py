@@ -621,7 +621,6 @@ def complaint_follow(
     A follower of a merged duplicate follows the original. Returns the follower and whether
     it is new.
     """
-    target = complaint.duplicate_of or complaint
     signed_in = user if isinstance(user, User) and user.is_authenticated else None
     if signed_in is None and not email:
         raise ComplaintError.one(
@@ -631,7 +630,9 @@ def complaint_follow(
             "กรุณาเข้าสู่ระบบหรือระบุอีเมลเพื่อติดตามเรื่องนี้",
         )
     with transaction.atomic():
-        locked = _locked(target)
+        locked = _locked(complaint)
+        if locked.duplicate_of_id is not None:
+            locked = Complaint.objects.select_for_update().get(pk=locked.duplicate_of_id)
         now = timezone.now()
         if signed_in is not None:
             follower, created = Follower.objects.get_or_create(
