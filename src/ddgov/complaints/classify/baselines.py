@@ -18,18 +18,25 @@ from sklearn.multiclass import OneVsRestClassifier
 from ddgov.complaints.classify.metrics import Figures, figures_compute
 from ddgov.complaints.classify.training import Design
 
+BASELINE_THRESHOLD = 0.5
 
-def majority_baseline(*, train: Design, test: Design, codes: Sequence[str]) -> Figures:
+
+def majority_scores(*, train: Design, test: Design) -> NDArray[np.float64]:
     """Every test ticket gets the category most frequent in training, and only that one."""
     column = int(train.truth.sum(axis=0).argmax())
     scores = np.zeros(test.truth.shape, dtype=np.float64)
     scores[:, column] = 1.0
+    return scores
+
+
+def majority_baseline(*, train: Design, test: Design, codes: Sequence[str]) -> Figures:
+    """Held-out figures of :func:`majority_scores`."""
     return figures_compute(
-        scores=scores,
+        scores=majority_scores(train=train, test=test),
         truth=test.truth,
         known=test.known,
         codes=codes,
-        threshold=0.5,
+        threshold=BASELINE_THRESHOLD,
         groups=test.groups,
     )
 
@@ -38,8 +45,8 @@ def _identity(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
-def tfidf_lr_baseline(*, train: Design, test: Design, codes: Sequence[str]) -> Figures:
-    """Plain word TF-IDF + one-vs-rest logistic regression (defaults, threshold 0.5)."""
+def tfidf_lr_scores(*, train: Design, test: Design) -> NDArray[np.float64]:
+    """Probabilities of plain word TF-IDF + one-vs-rest logistic regression (defaults)."""
     vectorizer = TfidfVectorizer(analyzer=_identity)
     rows = vectorizer.fit_transform(train.tokens)
     present = train.truth.any(axis=0)
@@ -47,11 +54,16 @@ def tfidf_lr_baseline(*, train: Design, test: Design, codes: Sequence[str]) -> F
     model.fit(rows, train.truth[:, present].astype(int))
     scores: NDArray[np.float64] = np.zeros(test.truth.shape, dtype=np.float64)
     scores[:, present] = model.predict_proba(vectorizer.transform(test.tokens))
+    return scores
+
+
+def tfidf_lr_baseline(*, train: Design, test: Design, codes: Sequence[str]) -> Figures:
+    """Held-out figures of :func:`tfidf_lr_scores` at the default threshold 0.5."""
     return figures_compute(
-        scores=scores,
+        scores=tfidf_lr_scores(train=train, test=test),
         truth=test.truth,
         known=test.known,
         codes=codes,
-        threshold=0.5,
+        threshold=BASELINE_THRESHOLD,
         groups=test.groups,
     )

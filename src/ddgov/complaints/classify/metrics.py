@@ -126,3 +126,66 @@ def threshold_choose(
         if f1 >= best_f1:
             best, best_f1 = threshold, f1
     return best
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A 95 % percentile-bootstrap interval."""
+
+    low: float
+    high: float
+
+
+def figures_bootstrap(
+    *,
+    runs: dict[str, tuple[NDArray[np.float64], float]],
+    truth: NDArray[np.bool_],
+    known: NDArray[np.bool_],
+    codes: Sequence[str],
+    reference: str,
+    rounds: int = 1000,
+    seed: int = 0,
+) -> dict[str, dict[str, Interval]]:
+    """95 % bootstrap intervals of top-1, micro-F1 and macro-F1 for each scored run.
+
+    ``runs`` maps a name to its scores and threshold on the same examples. The examples are
+    resampled with replacement ``rounds`` times (the same resamples for every run), so the
+    intervals say how much the figures would move on another draw of tickets of the same kind;
+    ``"<name>-<reference>"`` entries hold the paired difference to the ``reference`` run, which
+    is what shows whether one model is really better than another on this test set.
+    """
+    metrics = ("top1", "micro_f1", "macro_f1")
+    rng = np.random.default_rng(seed)
+    n = truth.shape[0]
+    samples: dict[str, dict[str, list[float]]] = {name: {m: [] for m in metrics} for name in runs}
+    diffs = [name for name in runs if name != reference]
+    for name in diffs:
+        samples[f"{name}-{reference}"] = {m: [] for m in metrics}
+    for _ in range(rounds):
+        idx = rng.integers(0, n, size=n)
+        values: dict[str, Figures] = {}
+        for name, (scores, threshold) in runs.items():
+            values[name] = figures_compute(
+                scores=scores[idx],
+                truth=truth[idx],
+                known=known[idx],
+                codes=codes,
+                threshold=threshold,
+            )
+        for name, figures in values.items():
+            for m in metrics:
+                samples[name][m].append(getattr(figures, m))
+        for name in diffs:
+            for m in metrics:
+                samples[f"{name}-{reference}"][m].append(
+                    getattr(values[name], m) - getattr(values[reference], m)
+                )
+    return {
+        name: {
+            m: Interval(
+                low=float(np.percentile(values_m, 2.5)), high=float(np.percentile(values_m, 97.5))
+            )
+            for m, values_m in by_metric.items()
+        }
+        for name, by_metric in samples.items()
+    }

@@ -17,10 +17,15 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from numpy.typing import NDArray
 
-from ddgov.complaints.classify.baselines import majority_baseline, tfidf_lr_baseline
+from ddgov.complaints.classify.baselines import (
+    BASELINE_THRESHOLD,
+    majority_scores,
+    tfidf_lr_scores,
+)
 from ddgov.complaints.classify.dataset import SPLIT_DESCRIPTION, dataset_load
-from ddgov.complaints.classify.metrics import Figures, figures_compute
+from ddgov.complaints.classify.metrics import Figures, figures_bootstrap, figures_compute
 from ddgov.complaints.classify.model import (
     SHIPPED_MODEL_DIR,
     LinearModel,
@@ -35,12 +40,14 @@ from ddgov.complaints.classify.training import (
     MIN_POSITIVES,
     SINGLE_CHOICE_NEGATIVE_WEIGHT,
     SVM_C,
+    Design,
     codes_trainable,
     design_build,
     model_fit,
     tokens_of,
 )
 
+BOOTSTRAP_ROUNDS = 1000  # resamples of the test tickets for the 95 % intervals
 MAX_TEXT_CHARS = 5000  # longer texts are cut: the start says what the complaint is about
 MODEL_KIND = "ovr-linear-svm+platt; word 1-2-gram + char 1-4-gram tf-idf"
 
@@ -150,6 +157,10 @@ class EvalReport:
     baselines: dict[str, dict[str, Any]]
     latency_ms_p50: float
     latency_ms_p95: float
+    model_bytes: int = 0
+    by_source: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    ci95: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    bootstrap_rounds: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -161,23 +172,31 @@ class EvalReport:
         """JSON-ready form."""
         return {**asdict(self), "data_digest_matches": self.data_digest_matches}
 
+    def _ci(self, run: str, metric: str) -> str:
+        interval = self.ci95.get(run, {}).get(metric)
+        if not interval:
+            return ""
+        sign = "+" if "-" in run else ""
+        return f" [{interval[0]:{sign}.3f}, {interval[1]:{sign}.3f}]"
+
     def format(self) -> str:
         """Plain-text report for the command line."""
         lines = [
-            f"category classifier: {self.model_dir}",
+            f"category classifier: {self.model_dir} ({self.model_bytes / 1e6:.2f} MB)",
             f"split: {self.split}",
             f"train {self.n_train} tickets, test {self.n_test} tickets; data {self.data_digest}"
             + ("" if self.data_digest_matches else " (model trained on other data!)"),
             "",
             (
-                f"top-1 accuracy      {self.top1:.3f}   (all categories ranked: "
-                f"{self.top1_unrestricted:.3f})"
+                f"top-1 accuracy      {self.top1:.3f}{self._ci('model', 'top1')}   "
+                f"(all categories ranked: {self.top1_unrestricted:.3f})"
             ),
             (
-                f"micro-F1            {self.micro_f1:.3f}   (P {self.micro_precision:.3f}, "
-                f"R {self.micro_recall:.3f}, threshold {self.threshold:.2f})"
+                f"micro-F1            {self.micro_f1:.3f}{self._ci('model', 'micro_f1')}   "
+                f"(P {self.micro_precision:.3f}, R {self.micro_recall:.3f}, "
+                f"threshold {self.threshold:.2f})"
             ),
-            f"macro-F1            {self.macro_f1:.3f}",
+            f"macro-F1            {self.macro_f1:.3f}{self._ci('model', 'macro_f1')}",
             "top-1 by source     "
             + ", ".join(f"{k} {v:.3f}" for k, v in self.top1_by_source.items()),
         ]
@@ -189,6 +208,7 @@ class EvalReport:
         lines.append(
             f"latency per text    p50 {self.latency_ms_p50:.1f} ms, p95 {self.latency_ms_p95:.1f} ms"
         )
+        lines += self._side_by_side()
         lines += ["", f"{'category':<16}{'label_th':<20}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}"]
         for row in self.per_category:
             lines.append(
@@ -197,6 +217,72 @@ class EvalReport:
             )
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+    def _side_by_side(self) -> list[str]:
+        """The model and the baselines on the same tickets, overall and per source."""
+        if not self.by_source:
+            return []
+        runs = ["model", *self.baselines]
+        lines = [
+            "",
+            "same split, side by side "
+            + (
+                f"(95% bootstrap intervals, {self.bootstrap_rounds} resamples of the test tickets)"
+                if self.bootstrap_rounds
+                else ""
+            ),
+            f"{'tickets':<28}{'run':<18}{'top-1':>7}{'micro-F1':>10}{'macro-F1':>10}",
+        ]
+        for source, by_run in self.by_source.items():
+            for run in runs:
+                if run not in by_run:
+                    continue
+                row = by_run[run]
+                lines.append(
+                    f"{source + ' (' + str(row['n']) + ')':<28}{run:<18}{row['top1']:>7.3f}"
+                    f"{row['micro_f1']:>10.3f}{row['macro_f1']:>10.3f}"
+                )
+        for run, intervals in self.ci95.items():
+            if "-" not in run:
+                continue
+            lines.append(
+                f"difference {run}: "
+                + ", ".join(
+                    f"{metric} [{low:+.3f}, {high:+.3f}]"
+                    for metric, (low, high) in intervals.items()
+                )
+            )
+        return lines
+
+
+def _by_source(
+    *,
+    runs: dict[str, tuple[NDArray[np.float64], float]],
+    design: Design,
+    codes: list[str],
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Figures of every run on all test tickets and on each source's tickets alone."""
+    labels = np.array(design.groups)
+    subsets = {"all": np.ones(len(labels), dtype=bool)}
+    subsets |= {source: labels == source for source in sorted(set(design.groups))}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for source, mask in subsets.items():
+        out[source] = {}
+        for name, (scores, threshold) in runs.items():
+            figures = figures_compute(
+                scores=scores[mask],
+                truth=design.truth[mask],
+                known=design.known[mask],
+                codes=codes,
+                threshold=threshold,
+            )
+            out[source][name] = {
+                "n": int(mask.sum()),
+                "top1": round(figures.top1, 6),
+                "micro_f1": round(figures.micro_f1, 6),
+                "macro_f1": round(figures.macro_f1, 6),
+            }
+    return out
 
 
 def _traffy_dir(traffy_dir: Path | None) -> Path:
@@ -318,6 +404,7 @@ def classifier_evaluate(
     model_dir: Path | None = None,
     traffy_dir: Path | None = None,
     with_baseline: bool = True,
+    bootstrap_rounds: int = BOOTSTRAP_ROUNDS,
 ) -> EvalReport:
     """Score a model (default: the shipped one) on the held-out days of the real data.
 
@@ -343,15 +430,44 @@ def classifier_evaluate(
     train_design = design_build(
         examples=train, codes=codes, taxonomy=taxonomy, segment=with_baseline
     )
-    baselines = {
-        "majority": _figures_dict(
-            majority_baseline(train=train_design, test=test_design, codes=codes)
-        )
-    }
+    runs = {"model": (probabilities, model.threshold)}
     if with_baseline:
-        baselines["tfidf+lr"] = _figures_dict(
-            tfidf_lr_baseline(train=train_design, test=test_design, codes=codes)
+        runs["tfidf+lr"] = (
+            tfidf_lr_scores(train=train_design, test=test_design),
+            BASELINE_THRESHOLD,
         )
+    runs["majority"] = (
+        majority_scores(train=train_design, test=test_design),
+        BASELINE_THRESHOLD,
+    )
+    baselines = {
+        name: _figures_dict(
+            figures_compute(
+                scores=scores,
+                truth=test_design.truth,
+                known=test_design.known,
+                codes=codes,
+                threshold=threshold,
+                groups=test_design.groups,
+            )
+        )
+        for name, (scores, threshold) in runs.items()
+        if name != "model"
+    }
+    by_source = _by_source(runs=runs, design=test_design, codes=codes)
+    intervals = (
+        figures_bootstrap(
+            runs={k: v for k, v in runs.items() if k != "majority"},
+            truth=test_design.truth,
+            known=test_design.known,
+            codes=codes,
+            reference="tfidf+lr" if with_baseline else "model",
+            rounds=bootstrap_rounds,
+            seed=0,
+        )
+        if bootstrap_rounds
+        else {}
+    )
     latencies: list[float] = []
     for example in test:
         started = time.perf_counter()
@@ -392,5 +508,16 @@ def classifier_evaluate(
         baselines=baselines,
         latency_ms_p50=round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0,
         latency_ms_p95=round(float(np.percentile(latencies, 95)), 2) if latencies else 0.0,
+        model_bytes=sum(
+            path.stat().st_size
+            for path in (model_dir or SHIPPED_MODEL_DIR).iterdir()
+            if path.is_file()
+        ),
+        by_source=by_source,
+        ci95={
+            run: {m: [round(i.low, 4), round(i.high, 4)] for m, i in by_metric.items()}
+            for run, by_metric in intervals.items()
+        },
+        bootstrap_rounds=bootstrap_rounds,
         notes=notes,
     )

@@ -16,7 +16,7 @@ from django.urls import include, path
 
 from ddgov.agencies.models import Agency
 from ddgov.complaints import api
-from ddgov.complaints.tests.test_routing import BANGKOK, CHIANG_MAI, directory  # noqa: F401
+from ddgov.complaints.tests.conftest import BANGKOK, CHIANG_MAI
 
 urlpatterns = [path("", include("ddgov.complaints.urls"))]
 URL = "/api/v1/complaints/classify"
@@ -36,7 +36,7 @@ def _post(client: Client, body: Any, **extra: Any) -> Any:
     return client.post(URL, data=data, content_type="application/json", **extra)
 
 
-def test_shape_order_and_agency(directory: dict[str, Agency]) -> None:  # noqa: F811
+def test_shape_order_and_agency(directory: dict[str, Agency]) -> None:
     client = Client(enforce_csrf_checks=True)  # public API: no CSRF token, no sign-in
     response = _post(client, {"text": POTHOLE, "lat": BANGKOK[0], "lon": BANGKOK[1]})
     assert response.status_code == 200
@@ -59,7 +59,7 @@ def test_shape_order_and_agency(directory: dict[str, Agency]) -> None:  # noqa: 
     assert body["reason_en"]
 
 
-def test_wires_in_chiang_mai_go_to_pea(directory: dict[str, Agency]) -> None:  # noqa: F811
+def test_wires_in_chiang_mai_go_to_pea(directory: dict[str, Agency]) -> None:
     body = _post(
         Client(),
         {"text": "สายไฟห้อยระโยงระยาง เสาไฟเอียง", "lat": CHIANG_MAI[0], "lon": CHIANG_MAI[1]},
@@ -69,7 +69,7 @@ def test_wires_in_chiang_mai_go_to_pea(directory: dict[str, Agency]) -> None:  #
     assert "การไฟฟ้าส่วนภูมิภาค" in body["reason"]
 
 
-def test_without_location_routes_by_fallback(directory: dict[str, Agency]) -> None:  # noqa: F811
+def test_without_location_routes_by_fallback(directory: dict[str, Agency]) -> None:
     body = _post(Client(), {"text": POTHOLE}).json()
     assert body["categories"][0]["code"] == "road"
     assert body["agency"]["code"] == "opm-ops"

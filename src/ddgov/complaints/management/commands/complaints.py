@@ -2,8 +2,9 @@
 
 ``ddgov complaints train [--out DIR] [--seed N] [--format text|json]`` retrains the category
 classifier on the training days of the real Traffy data (default: over the shipped model);
-``ddgov complaints evaluate [--model DIR] [--format text|json] [--no-baseline]`` prints its
-held-out top-1 accuracy, micro-/macro-F1 and per-category precision/recall;
+``ddgov complaints evaluate [--model DIR] [--format text|json] [--no-baseline] [--bootstrap N]``
+prints its held-out top-1 accuracy, micro-/macro-F1 with 95 % bootstrap intervals, the TF-IDF +
+logistic-regression and majority baselines on the same split, and per-category precision/recall;
 ``ddgov complaints duplicates-evaluate [--threshold X] [--limit N]`` prints the duplicate
 screen's precision, recall and F1 on the labelled pairs built from the real data.
 
@@ -23,7 +24,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ddgov.complaints.classify.dataset import DatasetError
 from ddgov.complaints.classify.model import SHIPPED_MODEL_DIR, ModelError
-from ddgov.complaints.classify.services import classifier_evaluate, classifier_train
+from ddgov.complaints.classify.services import (
+    BOOTSTRAP_ROUNDS,
+    classifier_evaluate,
+    classifier_train,
+)
 from ddgov.complaints.duplicates.services import duplicates_evaluate
 
 
@@ -74,13 +79,24 @@ def _evaluate_arguments(parser: CommandParser) -> None:
         action="store_true",
         help="skip training the TF-IDF + logistic-regression baseline (a few seconds)",
     )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=BOOTSTRAP_ROUNDS,
+        help=f"resamples for the 95%% intervals (default {BOOTSTRAP_ROUNDS}; 0 skips them)",
+    )
     _format_argument(parser)
 
 
 def _evaluate(command: BaseCommand, options: dict[str, Any]) -> None:
+    if options["bootstrap"] < 0:
+        msg = "--bootstrap must be 0 or more / ค่า --bootstrap ต้องไม่ติดลบ"
+        raise CommandError(msg)
     try:
         report = classifier_evaluate(
-            model_dir=options["model"], with_baseline=not options["no_baseline"]
+            model_dir=options["model"],
+            with_baseline=not options["no_baseline"],
+            bootstrap_rounds=options["bootstrap"],
         )
     except (DatasetError, ModelError) as exc:
         raise CommandError(str(exc)) from exc
