@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 TEXT_MAX = 4000  # Open311 GeoReport v2's description limit
 ADDRESS_MAX = 500
+NAME_MAX = 200
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,18}$")
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
@@ -207,6 +208,32 @@ def _validate(sub: Submission) -> list[Problem]:  # noqa: PLR0912 - one check pe
                 "phone_invalid",
                 "The phone number is not valid.",
                 "หมายเลขโทรศัพท์ไม่ถูกต้อง",
+            )
+        )
+    problems.extend(
+        Problem(
+            name,
+            "null_character",
+            "The text contains a NUL character, which is not allowed.",
+            "ข้อความมีอักขระ NUL ซึ่งไม่อนุญาต",
+        )
+        for name in (
+            "text",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "intake_key",
+        )
+        if "\x00" in getattr(sub, name)
+    )
+    if len(sub.contact_name) > NAME_MAX:
+        problems.append(
+            Problem(
+                "contact_name",
+                "name_too_long",
+                f"The name may be at most {NAME_MAX} characters.",
+                f"ชื่อยาวได้ไม่เกิน {NAME_MAX} ตัวอักษร",
             )
         )
     if len(sub.intake_key) > 96:

@@ -157,8 +157,8 @@ _STATE_TH = {
 }
 
 
-def _thai_state(state: State) -> str:
-    return _STATE_TH[state]
+def _thai_state(state: str) -> str:
+    return _STATE_TH.get(state, state)  # type: ignore[call-overload]
 
 
 def _check_text(message: str, *, required: bool, field: str = "message") -> str:
@@ -295,9 +295,9 @@ def assignment_transition(
             raise ComplaintError.one(
                 "state",
                 "transition_not_allowed",
-                f"A part that is {part.state!r} cannot become {to_state!r}.",
-                f'ไม่สามารถเปลี่ยนสถานะจาก "{_thai_state(State(part.state))}" '
-                f'เป็น "{_thai_state(State(to_state))}" ได้',
+                f"A part that is {str(part.state)!r} cannot become {str(to_state)!r}.",
+                f'ไม่สามารถเปลี่ยนสถานะจาก "{_thai_state(str(part.state))}" '
+                f'เป็น "{_thai_state(str(to_state))}" ได้',
             )
         now = timezone.now()
         before = part.state

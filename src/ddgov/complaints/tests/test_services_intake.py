@@ -321,3 +321,21 @@ def test_channels_record_where_the_complaint_came_from(directory: dict[str, Agen
     complaint = complaint_file(channel=Channel.CALL_CENTRE, category="road")
     assert complaint.channel == Channel.CALL_CENTRE
     assert complaint.category_source == Complaint.CategorySource.STAFF
+
+
+@pytest.mark.parametrize("field", ["text", "address", "contact_name"])
+def test_a_nul_character_is_refused_before_the_database_sees_it(
+    directory: dict[str, Agency], field: str
+) -> None:
+    values = {"text": LIGHT, "lat": BANGKOK[0], "lon": BANGKOK[1]}
+    values[field] = values.get(field, "ก") + "\x00"
+    with pytest.raises(ComplaintError) as exc:
+        complaint_submit(submission=Submission(**values))  # type: ignore[arg-type]
+    assert _codes(exc) == {"null_character"}
+    assert Complaint.objects.count() == 0
+
+
+def test_an_overlong_contact_name_is_refused(directory: dict[str, Agency]) -> None:
+    with pytest.raises(ComplaintError) as exc:
+        complaint_file(contact_name="ก" * 201)
+    assert _codes(exc) == {"name_too_long"}
