@@ -397,10 +397,13 @@ def _traffy_state(values: dict[str, str], layout: _Layout) -> str:
 
 def _records(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """The header and ``(spreadsheet row number, values)`` of each data row."""
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:SNIFF_BYTES], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    dialect: Any = csv.excel  # Traffy's exports are plain comma-separated
+    first = next(csv.reader(io.StringIO(text[:SNIFF_BYTES], newline="")), [])
+    if not {h.strip().lower() for h in first} & set(TICKET_COLUMNS):
+        try:  # a spreadsheet's export with ; or tabs
+            dialect = csv.Sniffer().sniff(text[:SNIFF_BYTES], delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         header = next(reader)

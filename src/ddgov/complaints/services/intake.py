@@ -30,6 +30,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ddgov.agencies.selectors import admin_area_get
 from ddgov.audit.services import audit_record_append
 from ddgov.complaints.classify.services import category_predict
 from ddgov.complaints.classify.taxonomy import taxonomy_load
@@ -336,6 +337,8 @@ def _write(
     created_at = sub.created_at or now
     agency: Agency | None = route.agency
     sub_area = geothai.subdistrict(sub.subdistrict_code) if sub.subdistrict_code else None
+    # The directory may lack the geography (no ``ddgov geo load``): keep the codes, skip the link.
+    area = admin_area_get(code=sub_area.code) if sub_area else None
     reporter = sub.reporter if sub.reporter is not None and sub.reporter.is_authenticated else None
     complaint = Complaint(
         tracking_code=_unique_code(),
@@ -350,7 +353,7 @@ def _write(
         lat=sub.lat,
         lon=sub.lon,
         address=sub.address.strip(),
-        subdistrict_id=sub_area.code if sub_area else None,
+        subdistrict=area,
         district_code=sub_area.district_code if sub_area else "",
         province_code=route.province_code or "",
         agency=agency,

@@ -339,3 +339,14 @@ def test_an_overlong_contact_name_is_refused(directory: dict[str, Agency]) -> No
     with pytest.raises(ComplaintError) as exc:
         complaint_file(contact_name="ก" * 201)
     assert _codes(exc) == {"name_too_long"}
+
+
+def test_a_subdistrict_missing_from_the_directory_keeps_its_codes(
+    directory: dict[str, Agency],
+) -> None:
+    complaint = complaint_file(
+        text="ถนนพัง", category="road", lat=None, lon=None, subdistrict_code="500102"
+    )
+    assert complaint.subdistrict is None  # 500102 was never loaded into AdminArea
+    assert complaint.district_code == "5001"
+    assert complaint.province_code == "50"
