@@ -462,8 +462,8 @@ def _submission(
             f"อ่านวันเวลา {raw!r} ไม่ได้",
         )
     if problems:
-        for problem in problems:
-            report.add_problem(problem)
+        for found in problems:
+            report.add_problem(found)
         return None
     address = (values.get(layout.address, "") if layout.address else "").strip()
     return Submission(

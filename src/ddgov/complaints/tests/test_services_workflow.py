@@ -350,9 +350,13 @@ def test_bulk_reports_each_failure_and_applies_the_rest(directory: dict[str, Age
     }
 
 
-def test_an_unknown_state_is_a_clear_refusal(filed: Complaint, directory: dict[str, Agency]) -> None:
+def test_an_unknown_state_is_a_clear_refusal(
+    filed: Complaint, directory: dict[str, Agency]
+) -> None:
     bma = directory["bma"]
     with pytest.raises(ComplaintError) as exc:
-        assignment_transition(actor=_officer(bma), complaint=filed, agency=bma, to_state="teleported")
+        assignment_transition(
+            actor=_officer(bma), complaint=filed, agency=bma, to_state="teleported"
+        )
     assert _code(exc) == "transition_not_allowed"
     assert "'received' cannot become 'teleported'" in exc.value.problems[0].message_en
