@@ -267,7 +267,10 @@ def test_media_url_is_the_first_photo(client, directory, jpeg):
     complaint = complaint_file(photos=[("a.jpg", io.BytesIO(jpeg))])
     photo = ComplaintPhoto.objects.get(complaint=complaint)
     _response, body = get(client, f"requests/{complaint.tracking_code}")
-    assert body[0]["media_url"] == f"http://testserver/complaints/photos/{photo.pk}/"
+    assert body[0]["media_url"] == (
+        f"http://testserver/complaints/photos/{photo.pk}/?c={complaint.tracking_code}"
+    )
+    assert client.get(body[0]["media_url"].removeprefix("http://testserver")).status_code == 200
 
 
 # --- requests: filters ----------------------------------------------------------------------
