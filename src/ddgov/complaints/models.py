@@ -66,6 +66,12 @@ class Complaint(models.Model):
         max_length=16, choices=State.choices, default=State.RECEIVED, db_index=True
     )
     text = models.TextField()
+    text_public = models.TextField(
+        blank=True,
+        help_text=_(
+            "The text without names, phone numbers, IDs or e-mails, as the public sees it."
+        ),
+    )
     tokens = models.TextField(
         blank=True, help_text=_("The text's Thai words, space-separated, for duplicate screening.")
     )

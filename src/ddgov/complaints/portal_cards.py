@@ -37,7 +37,7 @@ def complaints_card_context(request: HttpRequest) -> dict[str, Any]:
             "state": c.state,
             "state_label": str(State(c.state).label),
             "open311_status": "open" if c.is_open else "closed",
-            "text": c.text[:PREVIEW] + ("…" if len(c.text) > PREVIEW else ""),
+            "text": c.text_public[:PREVIEW] + ("…" if len(c.text_public) > PREVIEW else ""),
         }
         for c in complaints[:LATEST]
     ]

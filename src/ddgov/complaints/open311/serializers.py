@@ -37,6 +37,14 @@ _NOTE_KINDS = (
 )
 
 
+def _notice(complaint: Complaint) -> str:
+    """Why the current lead agency has it: the routing reason, or that it was forwarded there."""
+    agency = complaint.agency
+    if agency is not None and agency.name_th not in complaint.route_reason_th:
+        return localized(f"ส่งต่อให้{agency.name_th}ดำเนินการ", f"Forwarded to {agency.name_en}.")
+    return localized(complaint.route_reason_th, complaint.route_reason_en)
+
+
 def iso(value: dt.datetime | None) -> str | None:
     """A W3C date-time with the Bangkok offset, e.g. ``2026-11-26T16:40:18+07:00``."""
     if value is None:
@@ -143,9 +151,9 @@ def requests_out(*, complaints: Sequence[Complaint], base_url: str) -> list[dict
                 "status_notes": _status_notes(complaint, notes.get(complaint.pk)),
                 "service_name": names.get(complaint.category, ""),
                 "service_code": complaint.category,
-                "description": complaint.text,
+                "description": complaint.text_public,
                 "agency_responsible": complaint.agency.name_th if complaint.agency else "",
-                "service_notice": localized(complaint.route_reason_th, complaint.route_reason_en),
+                "service_notice": _notice(complaint),
                 "requested_datetime": iso(complaint.created_at),
                 "updated_datetime": iso(complaint.updated_at),
                 "expected_datetime": iso(complaint.sla_due_at),
@@ -166,7 +174,7 @@ def post_out(*, complaint: Complaint) -> list[dict[str, Any]]:
         {
             "service_request_id": complaint.tracking_code,
             "token": complaint.open311_token or None,
-            "service_notice": localized(complaint.route_reason_th, complaint.route_reason_en),
+            "service_notice": _notice(complaint),
             "account_id": None,
         }
     ]

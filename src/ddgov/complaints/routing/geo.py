@@ -9,6 +9,13 @@ source ``provinces.geojson``; a test checks them against it when the shared data
 Borders are simplified to about 0.4 units (≈ 0.7 km), so a point within a few hundred metres of a
 border may land in the neighbour; a point in no polygon (a dropped small island, the shore)
 goes to the nearest province within :data:`NEAREST_MAX_UNITS`. Pure Python, parsed once.
+
+Below the province, geothai has no coordinates at all. For Bangkok only, :func:`district_locate`
+infers the district (เขต) from the nearest real Traffy Fondue complaints labelled with their
+district (``bangkok_points.json``, made by ``scripts/complaints-build-district-points``): a
+distance-weighted majority vote of the :data:`DISTRICT_K` nearest points, refused when the nearest point is farther
+than :data:`DISTRICT_MAX_KM` or the vote is weak. Other provinces stay province-level: there is no
+labelled point data for them.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+POINTS_PATH = Path(__file__).resolve().parent / "bangkok_points.json"
 MAP_PATH = (
     Path(__file__).resolve().parents[2] / "analytics" / "static" / "analytics" / "provinces.json"
 )
@@ -33,6 +41,12 @@ SCALE = HEIGHT / (LAT_TOP - LAT_BOTTOM)  # units per degree of latitude
 COS_LAT0 = math.cos(math.radians(13.0))
 KM_PER_UNIT = 111.32 / SCALE
 NEAREST_MAX_UNITS = 5.0  # ≈ 8 km: shores and small islands the simplified map dropped
+DISTRICT_K = 5  # labelled points that vote on a pin's district
+DISTRICT_WEIGHT_KM = 0.05  # a vote weighs 1 / (distance + this)
+DISTRICT_MAX_KM = 1.5  # no answer when the nearest labelled point is farther than this
+DISTRICT_MIN_SHARE = 0.6  # no answer when the winner has less than this share of the vote weight
+KM_PER_DEGREE_LAT = 110.57
+KM_PER_DEGREE_LON = 111.32 * math.cos(math.radians(13.75))  # at Bangkok's latitude
 
 Point = tuple[float, float]
 _TOKEN = re.compile(r"[MmLlZz]|-?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -188,4 +202,119 @@ def province_locate(*, lat: float, lon: float) -> ProvinceHit | None:
         name_th=shape.name_th,
         name_en=shape.name_en,
         distance_km=round(distance * KM_PER_UNIT, 2),
+    )
+
+
+@dataclass(frozen=True)
+class DistrictPoint:
+    """One labelled position: a real complaint reported at (``lat``, ``lon``) in a district."""
+
+    lat: float
+    lon: float
+    district_code: str
+    subdistrict_code: str | None = None
+
+
+@dataclass(frozen=True)
+class DistrictHit:
+    """The district inferred for a point.
+
+    ``distance_km`` is the distance to the nearest labelled point, ``share`` the winner's share of
+    the (distance-weighted) vote, ``votes`` of ``voters`` the nearest points that were in it.
+    """
+
+    code: str
+    name_th: str
+    name_en: str
+    distance_km: float
+    share: float
+    votes: int
+    voters: int
+
+
+@dataclass(frozen=True)
+class _Vote:
+    code: str
+    distance_km: float
+    share: float
+    votes: int
+    voters: int
+
+
+def _km(*, lat: float, lon: float, point: DistrictPoint) -> float:
+    return math.hypot((point.lon - lon) * KM_PER_DEGREE_LON, (point.lat - lat) * KM_PER_DEGREE_LAT)
+
+
+def district_vote(
+    *,
+    lat: float,
+    lon: float,
+    points: tuple[DistrictPoint, ...],
+    k: int = DISTRICT_K,
+    max_km: float = DISTRICT_MAX_KM,
+    min_share: float = DISTRICT_MIN_SHARE,
+) -> _Vote | None:
+    """Majority district of the ``k`` points nearest to (``lat``, ``lon``), or None.
+
+    Each of the ``k`` nearest points votes for its district with weight 1 / (distance +
+    :data:`DISTRICT_WEIGHT_KM`), so a cluster right at the pin outweighs points across a border.
+    None when there are no points, the nearest is farther than ``max_km``, or the winner has
+    less than ``min_share`` of the weight. Separate from :func:`district_locate` so the build
+    script can evaluate it on held-out data.
+    """
+    if not points:
+        return None
+    nearest = sorted((_km(lat=lat, lon=lon, point=p), p.district_code) for p in points)[:k]
+    if nearest[0][0] > max_km:
+        return None
+    weights: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for distance, code in nearest:
+        weights[code] = weights.get(code, 0.0) + 1.0 / (distance + DISTRICT_WEIGHT_KM)
+        counts[code] = counts.get(code, 0) + 1
+    code, weight = min(weights.items(), key=lambda item: (-item[1], item[0]))
+    share = weight / sum(weights.values())
+    if share < min_share:
+        return None
+    return _Vote(
+        code=code,
+        distance_km=round(nearest[0][0], 3),
+        share=round(share, 3),
+        votes=counts[code],
+        voters=len(nearest),
+    )
+
+
+@lru_cache(maxsize=1)
+def district_points() -> tuple[tuple[DistrictPoint, ...], dict[str, tuple[str, str]]]:
+    """The shipped Bangkok labelled points and their districts' Thai/English names, read once."""
+    document = json.loads(POINTS_PATH.read_text(encoding="utf-8"))
+    points = tuple(
+        DistrictPoint(lat=lat, lon=lon, district_code=district, subdistrict_code=sub)
+        for lat, lon, district, sub in document["points"]
+    )
+    names = {code: (th, en) for code, (th, en) in document["districts"].items()}
+    return points, names
+
+
+def district_locate(*, lat: float, lon: float) -> DistrictHit | None:
+    """The Bangkok district (เขต) of (``lat``, ``lon``), inferred from nearby reported complaints.
+
+    Only Bangkok is covered; elsewhere (and far from every labelled point, or where neighbouring
+    districts' points are mixed) the answer is None and the caller stays at province level.
+    The caller should first check that the point is in Bangkok (:func:`province_locate`).
+    """
+    points, names = district_points()
+    vote = district_vote(lat=lat, lon=lon, points=points)
+    if vote is None:
+        return None
+    name_th, name_en = names[vote.code]
+    return DistrictHit(
+        code=vote.code,
+        name_th=name_th,
+        name_en=name_en,
+        distance_km=vote.distance_km,
+        share=vote.share,
+        votes=vote.votes,
+        voters=vote.voters,
     )

@@ -5,9 +5,12 @@ Thai and English. The category decides the kind of agency (``rules.json``): loca
 the local government of the place, some categories to a central agency (electricity, water,
 pollution, transport …), and whatever has no answer falls back to the provincial office or the
 1111 centre. The place comes from a subdistrict code (an address picked from geothai) or from
-coordinates; coordinates resolve to the province only, because geothai carries no coordinates
-for subdistricts, so local matters located by coordinates alone go to the province-level local
-government (the BMA in Bangkok) or the provincial office, and the reason says so.
+coordinates. geothai carries no coordinates for districts or subdistricts, so coordinates resolve
+to the province by the shipped map; in Bangkok the district (เขต) is then inferred from nearby
+reported Traffy Fondue complaints (:func:`~ddgov.complaints.routing.geo.district_locate`), so a
+local matter pinned in Bangkok goes to the district office. Elsewhere, and in Bangkok where the
+district cannot be inferred, local matters located by coordinates alone go to the province-level
+local government (the BMA in Bangkok) or the provincial office, and the reason says so.
 
 Agencies are read through :mod:`ddgov.agencies.selectors` only; an agency missing from the
 directory (not seeded, inactive) is skipped and the next target is tried.
@@ -22,11 +25,12 @@ import geothai
 from ddgov.agencies.models import Agency
 from ddgov.agencies.selectors import agency_get, agency_list
 from ddgov.complaints.classify.taxonomy import taxonomy_load
-from ddgov.complaints.routing.geo import province_locate
+from ddgov.complaints.routing.geo import district_locate, province_locate
 from ddgov.complaints.routing.table import AGENCY, LOCAL, PROVINCE, Target, table_load
 
 BANGKOK = "10"
 PRECISION_SUBDISTRICT = "subdistrict"
+PRECISION_DISTRICT = "district"
 PRECISION_PROVINCE = "province"
 PRECISION_NONE = "none"
 
@@ -37,7 +41,10 @@ class RouteDecision:
 
     ``rule`` names the rule that decided, e.g. ``road:lao``, ``road:district_office``,
     ``wires:agency:mea``, ``fallback:province``, ``fallback:agency:opm-ops``, or ``none`` when no
-    agency in the directory fits. ``precision`` says how exactly the place was known.
+    agency in the directory fits. ``precision`` says how exactly the place was known:
+    ``subdistrict`` (a subdistrict code), ``district`` (a Bangkok pin whose district was inferred
+    from nearby reported complaints), ``province`` or ``none``. ``district_code`` is set for
+    the first two.
     """
 
     agency: Agency | None
@@ -47,6 +54,7 @@ class RouteDecision:
     province_code: str | None = None
     subdistrict_code: str | None = None
     precision: str = PRECISION_NONE
+    district_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,32 @@ def _place(*, lat: float | None, lon: float | None, subdistrict_code: str | None
         )
     near_th = f" (ห่างจากเขตจังหวัดราว {hit.distance_km:.1f} กม.)" if hit.distance_km else ""
     near_en = f" (about {hit.distance_km:.1f} km outside its boundary)" if hit.distance_km else ""
+    if hit.code == BANGKOK and not hit.distance_km:
+        district = district_locate(lat=lat, lon=lon)
+        if district is not None:
+            return _Place(
+                province_code=hit.code,
+                province_th=hit.name_th,
+                province_en=hit.name_en,
+                district_code=district.code,
+                precision=PRECISION_DISTRICT,
+                note_th=(
+                    f"พิกัดอยู่ใน{district.name_th} กรุงเทพมหานคร โดยอนุมานเขตจากเรื่องร้องเรียน"
+                    f"ที่มีผู้แจ้งไว้ใกล้เคียง {district.votes} จาก {district.voters} เรื่อง"
+                    f" (ใกล้สุดห่าง {district.distance_km * 1000:.0f} ม.)"
+                ),
+                note_en=(
+                    f"The coordinates lie in {district.name_en} district, Bangkok, inferred from "
+                    f"nearby reported complaints ({district.votes} of the {district.voters} "
+                    f"nearest; the closest {district.distance_km * 1000:.0f} m away)."
+                ),
+            )
+    if hit.code == BANGKOK:
+        why_th = "เพราะไม่มีเรื่องร้องเรียนที่แจ้งไว้ใกล้พอจะอนุมานเขตได้"
+        why_en = "too few reported complaints nearby agree on a district"
+    else:
+        why_th = "เพราะยังไม่มีพิกัดของตำบล"
+        why_en = "no subdistrict coordinates are available"
     return _Place(
         province_code=hit.code,
         province_th=hit.name_th,
@@ -101,11 +135,11 @@ def _place(*, lat: float | None, lon: float | None, subdistrict_code: str | None
         precision=PRECISION_PROVINCE,
         note_th=(
             f"พิกัดอยู่ใน{_province_th(hit.code, hit.name_th)}{near_th} "
-            "ระบุพื้นที่ได้ถึงระดับจังหวัดเท่านั้น เพราะยังไม่มีพิกัดของตำบล"
+            f"ระบุพื้นที่ได้ถึงระดับจังหวัดเท่านั้น {why_th}"
         ),
         note_en=(
             f"The coordinates lie in {hit.name_en}{near_en}; the place is known to the province "
-            "only, as no subdistrict coordinates are available."
+            f"only, as {why_en}."
         ),
     )
 
@@ -244,7 +278,8 @@ def complaint_route(
     """Decide the responsible agency for a complaint of ``category_code`` at a place.
 
     The place is ``subdistrict_code`` when given (an address), else ``lat``/``lon`` (resolved to
-    the province), else unknown. The category's targets from ``rules.json`` are tried in order,
+    the province; in Bangkok to the district when nearby reported complaints agree on one), else
+    unknown. The category's targets from ``rules.json`` are tried in order,
     then the fallback (the provincial office, then the 1111 centre). Raises ValueError for an
     unknown ``subdistrict_code``; an unknown category goes straight to the fallback.
     """
@@ -303,4 +338,5 @@ def complaint_route(
         province_code=place.province_code,
         subdistrict_code=place.subdistrict_code,
         precision=place.precision,
+        district_code=place.district_code,
     )

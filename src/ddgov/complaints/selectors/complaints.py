@@ -197,3 +197,36 @@ def complaint_state_counts(*, agency: Agency) -> dict[str, int]:
     """How many of ``agency``'s parts are in each state."""
     rows = Assignment.objects.filter(agency=agency).values("state").annotate(n=Count("id"))
     return {row["state"]: row["n"] for row in rows}
+
+
+def complaint_staff_may_view(*, user: User, complaint: Complaint) -> bool:
+    """Whether staff ``user`` may read ``complaint`` (agency isolation).
+
+    Members of an agency with a part in it, officers of the 1111 centre and platform
+    administrators may.
+    """
+    from ddgov.identity.selectors import user_has_role  # noqa: PLC0415
+
+    if not user.is_active or not (user.is_government_staff or user.is_platform_admin):
+        return False
+    if staff_is_centre(user=user):
+        return True
+    return any(
+        user_has_role(user=user, agency=part.agency)
+        for part in complaint.assignments.select_related("agency")
+    )
+
+
+def staff_is_centre(*, user: User) -> bool:
+    """Whether ``user`` is a platform administrator or an officer of the 1111 centre."""
+    from ddgov.agencies.selectors import agency_get  # noqa: PLC0415
+    from ddgov.complaints.services.workflow import centre_agency_code  # noqa: PLC0415
+    from ddgov.identity.models import Role  # noqa: PLC0415
+    from ddgov.identity.selectors import user_has_role  # noqa: PLC0415
+
+    if not user.is_active:
+        return False
+    if user.is_platform_admin:
+        return True
+    centre = agency_get(code=centre_agency_code())
+    return centre is not None and user_has_role(user=user, agency=centre, at_least=Role.OFFICER)

@@ -5,7 +5,9 @@ complaints that have coordinates (their Thai words are stored with them, so load
 segmentation). Each screening first catches up with the database: complaints changed since the
 last look (``updated_at`` is indexed) are added, replaced or dropped, so every web worker sees
 new complaints and closures without a message bus. Complaints located only by an address have
-no coordinates and are not screened (geothai has no subdistrict coordinates).
+no coordinates and are not screened (geothai has no subdistrict coordinates). Besides the
+scored candidates, an open complaint of the same category within 250 m is always shown
+(FixMyStreet's rule), so short texts with different words still find each other.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from ddgov.complaints.models import OPEN_STATES, Complaint
 # Changes committed slightly out of order (long transactions) are caught by looking back a bit.
 _OVERLAP = dt.timedelta(seconds=30)
 _LOCK = threading.Lock()
+# FixMyStreet's rule on top of the scored screen: an open complaint of the same category this
+# close is worth showing even when the words differ ("ฟุตบาทพัง" beside "ทางเท้าชำรุด").
+SAME_CATEGORY_RADIUS_M = 250.0
 
 
 @dataclass
@@ -135,15 +140,23 @@ def duplicates_screen(
         return []
     with _LOCK:
         index = _sync()
-        found = index.find(
+        scored = index.find(
             text=text,
             lat=lat,
             lon=lon,
             category=_label(category),
             at=timezone.now(),
-            limit=limit,
+            limit=max(limit * 10, 50),
+            min_score=0.0,
             exclude=[exclude.pk] if exclude is not None else (),
         )
+        threshold = index.settings.threshold
+    found = [
+        c
+        for c in scored
+        if c.score >= threshold
+        or (c.category_match == "same" and c.distance_m <= SAME_CATEGORY_RADIUS_M)
+    ][:limit]
     if not found:
         return []
     by_pk = Complaint.objects.select_related("agency").in_bulk([c.key for c in found])

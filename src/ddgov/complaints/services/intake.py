@@ -44,6 +44,7 @@ from ddgov.complaints.models import (
     Follower,
     State,
 )
+from ddgov.complaints.release.redact import text_redact
 from ddgov.complaints.routing.services import RouteDecision, complaint_route
 from ddgov.complaints.services.notify import notification_enqueue
 from ddgov.complaints.services.photos import CheckedPhoto, photo_store, photos_check, photos_discard
@@ -346,6 +347,7 @@ def _write(
         channel=sub.channel,
         state=State.RECEIVED,
         text=text,
+        text_public=text_redact(text=text).text,
         tokens=" ".join(text_tokens(text)),
         category=category,
         category_source=source,

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ddgov.agencies.selectors import agency_get
 from ddgov.audit.services import audit_record_append
@@ -132,6 +132,11 @@ def _follower_emails(complaint: Complaint) -> list[str]:
     return sorted(emails)
 
 
+def _english_label(state: str) -> str:
+    with translation.override("en"):
+        return str(State(state).label)
+
+
 def _notify_state(complaint: Complaint, message: str) -> None:
     state = State(complaint.state)
     for email in _follower_emails(complaint):
@@ -140,7 +145,7 @@ def _notify_state(complaint: Complaint, message: str) -> None:
             recipient=email,
             template="state",
             state_th=_thai_state(state),
-            state_en=str(state.label),
+            state_en=_english_label(state),
             message=message,
         )
 
@@ -521,7 +526,7 @@ def complaint_note_add(
                     recipient=email,
                     template="state",
                     state_th=_thai_state(State(locked.state)),
-                    state_en=str(State(locked.state).label),
+                    state_en=_english_label(locked.state),
                     message=text,
                 )
         _audit("complaint.note", user, locked, agency, public=is_public)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
+
+import geothai
 
 import pytest
 from django.conf import settings
@@ -12,7 +17,16 @@ from ddgov.agencies.central import CENTRAL_AGENCIES
 from ddgov.agencies.models import Agency
 from ddgov.complaints.classify.taxonomy import taxonomy_load
 from ddgov.complaints.routing import geo
-from ddgov.complaints.routing.geo import path_rings, province_locate, province_shapes
+from ddgov.agencies.tests.factories import admin_area_real
+from ddgov.complaints.routing.geo import (
+    DistrictPoint,
+    district_locate,
+    district_points,
+    district_vote,
+    path_rings,
+    province_locate,
+    province_shapes,
+)
 from ddgov.complaints.routing.services import complaint_route
 from ddgov.complaints.routing.table import table_load, table_parse
 
@@ -21,6 +35,11 @@ CHIANG_MAI = (18.7883, 98.9853)  # old city
 NONTHABURI = (13.8621, 100.5144)
 KHON_KAEN = (16.4419, 102.8360)
 YANGON = (16.8409, 96.1735)
+BANG_KAPI = (13.77, 100.64)  # the reviewer's pin; address_id 100608 (Hua Mak) is in Bang Kapi
+SUVARNABHUMI = (13.69, 100.75)  # the airport is in Samut Prakan, not Bangkok
+GULF = (13.2, 100.5)  # the Bight of Bangkok, far from any shore
+BANGKOK_SHORE = (13.52, 100.45)  # Bang Khun Thian mangroves: no complaint within 1.5 km
+BANGKOK_MIXED = (13.74, 100.66)  # complaints nearby, but their districts disagree
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -101,6 +120,119 @@ def test_projection_constants_match_the_source_map() -> None:
     assert math.isclose(min(p[1] for p in points), geo.LAT_BOTTOM)
 
 
+# --- the Bangkok district locator -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("point", "code"),
+    [
+        (BANGKOK, "1001"),  # Democracy Monument, Phra Nakhon
+        ((13.7500, 100.4913), "1001"),  # the Grand Palace, Phra Nakhon
+        (BANG_KAPI, "1006"),
+        ((13.7466, 100.5393), "1007"),  # CentralWorld, Pathum Wan
+        ((13.7307, 100.5418), "1007"),  # Lumphini Park, Pathum Wan
+        ((13.8036, 100.5530), "1030"),  # Chatuchak Park
+        ((13.7600, 100.4847), "1020"),  # Thon Buri railway station, Bangkok Noi
+    ],
+)
+def test_pins_at_well_known_places_locate_to_their_district(
+    point: tuple[float, float], code: str
+) -> None:
+    hit = district_locate(lat=point[0], lon=point[1])
+    assert hit is not None
+    assert hit.code == code
+    assert hit.name_th == geothai.district(code).name_th
+    assert hit.name_en == geothai.district(code).name_en
+    assert hit.distance_km <= 1.5
+    assert hit.share >= 0.6
+
+
+# Real Traffy Fondue tickets (org_state_2025-05) that the build holds out: never shipped.
+@pytest.mark.parametrize(
+    ("ticket", "lat", "lon", "code"),
+    [
+        ("2025-27L8FF", 13.67179, 100.60419, "1047"),  # Bang Na
+        ("2025-2AKTLE", 13.72597, 100.50954, "1018"),  # Khlong San
+        ("2025-3AY6XM", 13.68392, 100.66693, "1032"),  # Prawet
+        ("2025-3DLE9Y", 13.75562, 100.56921, "1017"),  # Huai Khwang
+        ("2025-3HVERN", 13.79997, 100.64651, "1027"),  # Bueng Kum
+        ("2025-3NAGDD", 13.60411, 100.51492, "1049"),  # Thung Khru
+    ],
+)
+def test_held_out_traffy_rows_locate_to_their_district(
+    ticket: str, lat: float, lon: float, code: str
+) -> None:
+    assert ticket
+    hit = district_locate(lat=lat, lon=lon)
+    assert hit is not None
+    assert hit.code == code
+
+
+@pytest.mark.parametrize("point", [BANGKOK_SHORE, BANGKOK_MIXED, GULF, CHIANG_MAI])
+def test_locator_refuses_far_or_mixed_points(point: tuple[float, float]) -> None:
+    assert district_locate(lat=point[0], lon=point[1]) is None
+
+
+def test_vote_refuses_a_weak_majority_and_far_points() -> None:
+    points = (
+        DistrictPoint(lat=13.7000, lon=100.5000, district_code="1001"),
+        DistrictPoint(lat=13.7001, lon=100.5000, district_code="1002"),
+    )
+    assert district_vote(lat=13.70005, lon=100.5, points=points) is None  # 50/50
+    assert district_vote(lat=13.8, lon=100.5, points=points) is None  # 11 km away
+    assert district_vote(lat=13.7, lon=100.5, points=()) is None
+    points += (DistrictPoint(lat=13.6999, lon=100.5000, district_code="1001"),)
+    vote = district_vote(lat=13.69995, lon=100.5, points=points)
+    assert vote is not None
+    assert (vote.code, vote.votes, vote.voters) == ("1001", 2, 3)
+    assert 0.6 <= vote.share < 1
+
+
+def test_shipped_points_are_real_bangkok_districts() -> None:
+    path = geo.POINTS_PATH
+    assert path.stat().st_size < 300_000
+    document = json.loads(path.read_text(encoding="utf-8"))
+    bangkok = {d.code: d for d in geothai.districts("10")}
+    assert set(document["districts"]) == set(bangkok)  # all 50 have points
+    for code, (name_th, name_en) in document["districts"].items():
+        assert (name_th, name_en) == (bangkok[code].name_th, bangkok[code].name_en)
+    points, _ = district_points()
+    assert len(points) == document["counts"]["points"] == len(document["points"])
+    per_district: dict[str, int] = {}
+    for point in points:
+        assert point.district_code in bangkok
+        if point.subdistrict_code is not None:
+            sub = geothai.subdistrict(point.subdistrict_code)
+            assert sub is not None
+            assert sub.district_code == point.district_code
+        assert round(point.lat, 4) == point.lat
+        assert round(point.lon, 4) == point.lon
+        per_district[point.district_code] = per_district.get(point.district_code, 0) + 1
+    assert max(per_district.values()) <= 150
+    assert document["sources"]
+
+
+def test_shipped_points_lie_in_bangkok() -> None:
+    points, _ = district_points()
+    for point in points[::7]:  # a seventh keeps this fast; the build checks every point
+        hit = province_locate(lat=point.lat, lon=point.lon)
+        assert hit is not None
+        assert hit.code == "10"
+
+
+@pytest.mark.shared_data
+def test_build_script_reproduces_the_shipped_points(shared_data: Path) -> None:
+    script = Path(__file__).resolve().parents[4] / "scripts" / "complaints-build-district-points"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(script), "--check", "--source", str(shared_data / "traffy")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 # --- the rules on real agencies ------------------------------------------------------------------
 
 
@@ -122,14 +254,82 @@ def test_local_matter_in_bangkok_goes_to_the_district_office(directory: dict[str
     assert "สำนักงานเขต" in decision.reason_th
 
 
-def test_local_matter_by_bangkok_coordinates_goes_to_the_bma(directory: dict[str, Agency]) -> None:
+def test_local_matter_by_bangkok_coordinates_goes_to_the_district_office(
+    directory: dict[str, Agency],
+) -> None:
     decision = complaint_route(category_code="road", lat=BANGKOK[0], lon=BANGKOK[1])
+    assert decision.agency == directory["bkk-1001"]
+    assert decision.rule == "road:district_office"
+    assert decision.province_code == "10"
+    assert decision.district_code == "1001"
+    assert decision.subdistrict_code is None
+    assert decision.precision == "district"
+    assert "สำนักงานเขต" in decision.reason_th
+    assert "อนุมานเขตจากเรื่องร้องเรียน" in decision.reason_th
+    assert "เขตพระนคร" in decision.reason_th
+    assert "nearby reported complaints" in decision.reason_en
+
+
+def test_bangkok_pin_without_its_district_office_goes_to_the_bma(
+    directory: dict[str, Agency],
+) -> None:
+    decision = complaint_route(category_code="road", lat=BANG_KAPI[0], lon=BANG_KAPI[1])
+    assert decision.agency == directory["bma"]  # the fixture has no bkk-1006
+    assert decision.rule == "road:bma"
+    assert decision.district_code == "1006"
+    assert decision.precision == "district"
+    assert "เขตบางกะปิ" in decision.reason_th
+
+
+def test_bangkok_pin_routes_to_any_district_office_in_the_directory(
+    directory: dict[str, Agency],
+) -> None:
+    area = admin_area_real("1006")
+    office = Agency.objects.create(
+        code="bkk-1006",
+        name_th=f"สำนักงาน{area.name_th}",
+        name_en=f"{area.name_en} District Office",
+        kind=Agency.Kind.DISTRICT_OFFICE,
+        parent=directory["bma"],
+        area=area,
+    )
+    decision = complaint_route(category_code="cleanliness", lat=BANG_KAPI[0], lon=BANG_KAPI[1])
+    assert decision.agency == office
+    assert decision.rule == "cleanliness:district_office"
+    assert "สำนักงานเขตบางกะปิ" in decision.reason_th
+
+
+@pytest.mark.parametrize("point", [BANGKOK_SHORE, BANGKOK_MIXED])
+def test_bangkok_pin_with_no_clear_district_stays_at_the_bma(
+    directory: dict[str, Agency], point: tuple[float, float]
+) -> None:
+    decision = complaint_route(category_code="road", lat=point[0], lon=point[1])
     assert decision.agency == directory["bma"]
     assert decision.rule == "road:bma"
     assert decision.province_code == "10"
+    assert decision.district_code is None
     assert decision.precision == "province"
     assert "ระดับจังหวัด" in decision.reason_th
     assert "province only" in decision.reason_en
+
+
+def test_subdistrict_code_sets_the_district_code(directory: dict[str, Agency]) -> None:
+    decision = complaint_route(category_code="road", lat=None, lon=None, subdistrict_code="100608")
+    assert decision.precision == "subdistrict"
+    assert decision.district_code == "1006"
+    elsewhere = complaint_route(category_code="road", lat=None, lon=None, subdistrict_code="500101")
+    assert elsewhere.district_code == "5001"
+
+
+def test_pins_outside_bangkok_stay_province_level(directory: dict[str, Agency]) -> None:
+    for point in (NONTHABURI, CHIANG_MAI, SUVARNABHUMI):
+        decision = complaint_route(category_code="road", lat=point[0], lon=point[1])
+        assert decision.precision == "province"
+        assert decision.district_code is None
+    offshore = complaint_route(category_code="road", lat=GULF[0], lon=GULF[1])
+    assert offshore.agency == directory["opm-ops"]
+    assert offshore.province_code is None
+    assert offshore.precision == "none"
 
 
 def test_local_matter_by_coordinates_elsewhere_falls_back_to_the_province(

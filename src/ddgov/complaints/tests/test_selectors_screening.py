@@ -59,3 +59,19 @@ def test_a_complaint_is_not_its_own_duplicate_and_no_place_means_no_screening(
     first = complaint_file(text=LIGHT)
     assert duplicates_screen(text=LIGHT, lat=BANGKOK[0], lon=BANGKOK[1], exclude=first) == []
     assert duplicates_screen(text=LIGHT, lat=None, lon=None) == []
+
+
+def test_the_same_category_close_by_is_shown_even_with_other_words(
+    directory: dict[str, Agency],
+) -> None:
+    existing = complaint_file(text="ทางเท้าชำรุด", category="sidewalk")
+    far = complaint_file(
+        text="ทางเท้าชำรุด", category="sidewalk", lat=BANGKOK[0] + 0.004, lon=BANGKOK[1]
+    )  # about 440 m away: outside the same-category radius
+
+    hits = duplicates_screen(
+        text="ฟุตบาทพัง", lat=BANGKOK[0] + 0.0002, lon=BANGKOK[1], category="sidewalk"
+    )
+    assert [h.complaint.pk for h in hits] == [existing.pk]
+    assert far.pk not in [h.complaint.pk for h in hits]
+    assert hits[0].candidate.category_match == "same"

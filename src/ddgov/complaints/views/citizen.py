@@ -58,6 +58,7 @@ from ddgov.complaints.selectors.complaints import (
     complaint_follower_count,
     complaint_get,
     complaint_parts,
+    complaint_staff_may_view,
     complaint_timeline,
     complaints_for_user,
 )
@@ -117,7 +118,7 @@ def _state_label(state: str) -> str:
 def _hit_row(hit: ScreenHit) -> dict[str, Any]:
     """A likely duplicate as the form and the JSON show it (never who filed it)."""
     complaint = hit.complaint
-    text = complaint.text
+    text = complaint.text_public
     return {
         "tracking_code": complaint.tracking_code,
         "text": text[:SCREEN_TEXT_PREVIEW] + ("…" if len(text) > SCREEN_TEXT_PREVIEW else ""),
@@ -526,7 +527,11 @@ def _may_see_photo(request: HttpRequest, photo: ComplaintPhoto) -> bool:
     if given and given == complaint.tracking_code:
         return True
     user = _user(request)
-    return user is not None and (user.is_government_staff or complaint.reporter_id == user.pk)
+    if user is None:
+        return False
+    return complaint.reporter_id == user.pk or complaint_staff_may_view(
+        user=user, complaint=complaint
+    )
 
 
 @require_safe

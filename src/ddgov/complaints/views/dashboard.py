@@ -124,12 +124,13 @@ def _bar(ident: str, title: str, by: str, rows: list[Breakdown], language: str) 
 def _map_svg(points: list[MapPoint], language: str) -> SafeString:
     """Thailand's provinces with the points on them; every text escaped, no inline styles."""
     shape = thailand_map()
+    title = _("Complaints on the map of Thailand")
     parts = [
         (
             f'<svg class="cs-map" viewBox="0 0 {shape.width} {shape.height}" role="img" '
             'aria-labelledby="cs-map-title" data-testid="map" xmlns="http://www.w3.org/2000/svg">'
         ),
-        f'<title id="cs-map-title">{escape(_("Complaints on the map of Thailand"))}</title>',
+        f'<title id="cs-map-title">{escape(title)}</title>',
         '<g class="cs-provinces">',
     ]
     parts.extend(
