@@ -38,7 +38,7 @@ def _sign_out(page: Page) -> None:
     page.context.clear_cookies()
 
 
-def _file(page: Page, citizen: User, bma: Agency) -> Complaint:
+def _file(page: Page, citizen: User, district: Agency) -> Complaint:
     """A citizen files a complaint with a map position typed in."""
     page.goto("/accounts/login/")
     sign_in(page, citizen.username, TEST_PASSWORD)
@@ -51,7 +51,7 @@ def _file(page: Page, citizen: User, bma: Agency) -> Complaint:
     expect(page).to_have_url(re.compile(r"/complaints/t/[0-9A-Z]{4}-[0-9A-Z]{4}/$"), timeout=20_000)
     code = page.get_by_test_id("tracking-code").inner_text().strip()
     complaint = Complaint.objects.get(tracking_code=code)
-    assert complaint.agency == bma
+    assert complaint.agency == district
     assert complaint.reporter == citizen
     expect(page.get_by_test_id("status-badge")).to_have_attribute("data-state", "received")
     return complaint
@@ -116,18 +116,18 @@ def test_file_follow_forward_resolve_track(
     directory: dict[str, Agency],  # noqa: F811 - the fixture
     traffic: Traffic,
 ) -> None:
-    bma, mea = directory["bma"], directory["mea"]
-    bma_officer = StaffUserFactory(username="bma.officer")
-    MembershipFactory(user=bma_officer, agency=bma, role=Role.OFFICER)
+    district, mea = directory["bkk-1001"], directory["mea"]  # the Phra Nakhon district office
+    district_officer = StaffUserFactory(username="phranakhon.officer")
+    MembershipFactory(user=district_officer, agency=district, role=Role.OFFICER)
     mea_officer = StaffUserFactory(username="mea.officer")
     MembershipFactory(user=mea_officer, agency=mea, role=Role.OFFICER)
 
-    complaint = _file(page, CitizenUserFactory(), bma)
+    complaint = _file(page, CitizenUserFactory(), district)
     _follow_instead_of_filing(page, CitizenUserFactory(), complaint)
-    _forward(page, bma_officer, complaint, mea)
+    _forward(page, district_officer, complaint, mea)
     _resolve(page, mea_officer, complaint)
     parts = {p.agency_id: p.state for p in Assignment.objects.filter(complaint=complaint)}
-    assert parts == {bma.pk: State.FORWARDED, mea.pk: State.RESOLVED}
+    assert parts == {district.pk: State.FORWARDED, mea.pk: State.RESOLVED}
 
     # Anyone with the code sees the whole timeline, across both agencies, without signing in.
     _sign_out(page)
@@ -141,7 +141,7 @@ def test_file_follow_forward_resolve_track(
     assert kinds[-1] == "state"
     expect(page.locator("#timeline")).to_contain_text(FIXED)
     expect(page.locator("#timeline")).to_contain_text(mea.name_th)
-    expect(page.locator("#timeline")).to_contain_text(bma.name_th)
+    expect(page.locator("#timeline")).to_contain_text(district.name_th)
     expect(page.locator("#timeline")).not_to_contain_text(NOTE)  # the forwarding note is internal
     expect(page.locator("#parts > li[data-agency]")).to_have_count(2)
     assert traffic.off_loopback() == []

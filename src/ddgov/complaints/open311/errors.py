@@ -73,5 +73,5 @@ def _from_problem(problem: Problem) -> Open311Problem:
 def not_found(what_en: str, what_th: str, value: str, code: str) -> Open311Error:
     """404 for an unknown service, request or token."""
     return Open311Error.one(
-        404, code, f"No {what_en} {value!r} was found.", f"ไม่พบ{what_th} {value!r}"
+        404, code, f"No {what_en} {value!r} was found.", f"ไม่พบ {what_th} {value!r}"
     )

@@ -356,7 +356,7 @@ def _write(
         lon=sub.lon,
         address=sub.address.strip(),
         subdistrict=area,
-        district_code=sub_area.district_code if sub_area else "",
+        district_code=sub_area.district_code if sub_area else route.district_code or "",
         province_code=route.province_code or "",
         agency=agency,
         route_rule=route.rule,

@@ -51,9 +51,9 @@ def test_shape_order_and_agency(directory: dict[str, Agency]) -> None:
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert categories[0] == {"code": "road", "label_th": "ถนน", "score": categories[0]["score"]}
     assert body["agency"] == {
-        "code": "bma",
-        "name_th": "กรุงเทพมหานคร",
-        "name_en": "Bangkok Metropolitan Administration",
+        "code": "bkk-1001",
+        "name_th": "สำนักงานเขตพระนคร",
+        "name_en": "Phra Nakhon District Office",
     }
     assert "ถนน" in body["reason"]
     assert body["reason_en"]

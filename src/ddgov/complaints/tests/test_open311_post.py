@@ -43,7 +43,7 @@ def test_post_files_a_complaint_then_get_and_token_find_it(client, directory, fm
     assert complaint.channel == Channel.OPEN311
     assert complaint.category == "lighting"
     assert complaint.open311_client.key_prefix == key[:8]
-    assert complaint.agency == directory["bma"]
+    assert complaint.agency == directory["bkk-1001"]
     assert complaint.address == GOOD_POST["address_string"]
 
     for out in FORMATS:

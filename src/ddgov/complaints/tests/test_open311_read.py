@@ -147,7 +147,7 @@ def test_request_detail_fields(client, directory, fmt):
     assert request["service_code"] == "lighting"
     assert request["service_name"] == "แสงสว่าง"
     assert request["description"] == complaint.text
-    assert request["agency_responsible"] == directory["bma"].name_th
+    assert request["agency_responsible"] == directory["bkk-1001"].name_th
     assert request["service_notice"] == complaint.route_reason_th
     assert request["address"] == "ซอยราชดำเนิน 3"
     assert float(request["lat"]) == pytest.approx(13.7563)

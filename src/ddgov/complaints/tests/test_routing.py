@@ -9,15 +9,14 @@ import sys
 from pathlib import Path
 
 import geothai
-
 import pytest
 from django.conf import settings
 
 from ddgov.agencies.central import CENTRAL_AGENCIES
 from ddgov.agencies.models import Agency
+from ddgov.agencies.tests.factories import admin_area_real
 from ddgov.complaints.classify.taxonomy import taxonomy_load
 from ddgov.complaints.routing import geo
-from ddgov.agencies.tests.factories import admin_area_real
 from ddgov.complaints.routing.geo import (
     DistrictPoint,
     district_locate,
@@ -151,12 +150,12 @@ def test_pins_at_well_known_places_locate_to_their_district(
 @pytest.mark.parametrize(
     ("ticket", "lat", "lon", "code"),
     [
-        ("2025-27L8FF", 13.67179, 100.60419, "1047"),  # Bang Na
         ("2025-2AKTLE", 13.72597, 100.50954, "1018"),  # Khlong San
-        ("2025-3AY6XM", 13.68392, 100.66693, "1032"),  # Prawet
-        ("2025-3DLE9Y", 13.75562, 100.56921, "1017"),  # Huai Khwang
-        ("2025-3HVERN", 13.79997, 100.64651, "1027"),  # Bueng Kum
-        ("2025-3NAGDD", 13.60411, 100.51492, "1049"),  # Thung Khru
+        ("2025-2JPR7T", 13.7269, 100.52284, "1004"),  # Bang Rak
+        ("2025-2JZ9FR", 13.70563, 100.53414, "1028"),  # Sathon
+        ("2025-2W6F87", 13.76822, 100.64199, "1006"),  # Bang Kapi
+        ("2025-2YFLAG", 13.81477, 100.82462, "1003"),  # Nong Chok
+        ("2025-2Z8WNY", 13.75887, 100.70037, "1044"),  # Saphan Sung
     ],
 )
 def test_held_out_traffy_rows_locate_to_their_district(

@@ -41,7 +41,7 @@ def test_screening_sees_new_closed_and_merged_complaints(directory: dict[str, Ag
         first.pk
     ]
     second = complaint_file(text=LIGHT)
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     officer = MembershipFactory(agency=bma).user
     complaint_merge(actor=officer, duplicate=second, into=first, agency=bma)
     assert [h.complaint.pk for h in duplicates_screen(text=LIGHT, lat=NEAR[0], lon=NEAR[1])] == [

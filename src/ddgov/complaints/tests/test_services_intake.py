@@ -60,7 +60,7 @@ def test_a_web_complaint_is_classified_routed_and_timed(directory: dict[str, Age
 
     assert complaint.category == "lighting"
     assert complaint.category_source == Complaint.CategorySource.CLASSIFIER
-    assert complaint.agency == directory["bma"]
+    assert complaint.agency == directory["bkk-1001"]
     assert complaint.state == State.RECEIVED
     assert complaint.province_code == "10"
     assert "กรุงเทพมหานคร" in complaint.route_reason_th
@@ -68,12 +68,12 @@ def test_a_web_complaint_is_classified_routed_and_timed(directory: dict[str, Age
     assert complaint.sla_due_at > complaint.created_at
     assert complaint.tokens  # segmented words stored for screening
     part = Assignment.objects.get(complaint=complaint)
-    assert (part.agency, part.state, part.is_lead) == (directory["bma"], State.RECEIVED, True)
+    assert (part.agency, part.state, part.is_lead) == (directory["bkk-1001"], State.RECEIVED, True)
     kinds = list(complaint.events.values_list("kind", flat=True))
     assert kinds == [ComplaintEvent.Kind.SUBMITTED, ComplaintEvent.Kind.ROUTED]
     record = AuditRecord.objects.get(action="complaint.submit")
     assert record.target_id == complaint.tracking_code
-    assert record.agency_code == "bma"
+    assert record.agency_code == "bkk-1001"
 
 
 def test_a_chosen_category_is_kept_and_a_subdistrict_routes_to_its_lao(

@@ -48,14 +48,14 @@ def _code(exc: pytest.ExceptionInfo[ComplaintError]) -> str:
 @pytest.fixture
 def filed(directory: dict[str, Agency]) -> Complaint:
     complaint = complaint_file(contact_email="reporter@example.com")
-    assert complaint.agency == directory["bma"]
+    assert complaint.agency == directory["bkk-1001"]
     return complaint
 
 
 def test_only_officers_of_the_agency_the_centre_and_admins_may_act(
     directory: dict[str, Agency],
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     assert staff_may_act(actor=_officer(bma), agency=bma)
     assert staff_may_act(actor=_officer(directory["opm-ops"]), agency=bma)
     assert staff_may_act(actor=StaffUserFactory(is_platform_admin=True), agency=bma)
@@ -68,7 +68,7 @@ def test_only_officers_of_the_agency_the_centre_and_admins_may_act(
 def test_an_agency_accepts_works_and_resolves_with_after_photos(
     filed: Complaint, directory: dict[str, Agency], jpeg: bytes
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     officer = _officer(bma)
 
     assignment_transition(actor=officer, complaint=filed, agency=bma, to_state=State.ACCEPTED)
@@ -99,7 +99,7 @@ def test_an_agency_accepts_works_and_resolves_with_after_photos(
 def test_closing_needs_a_message_and_illegal_moves_are_refused(
     filed: Complaint, directory: dict[str, Agency]
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     officer = _officer(bma)
     with pytest.raises(ComplaintError) as exc:
         assignment_transition(actor=officer, complaint=filed, agency=bma, to_state=State.RESOLVED)
@@ -117,7 +117,7 @@ def test_another_agency_cannot_touch_the_complaint(
     outsider = _officer(directory["mea"])
     with pytest.raises(ComplaintError) as exc:
         assignment_transition(
-            actor=outsider, complaint=filed, agency=directory["bma"], to_state=State.ACCEPTED
+            actor=outsider, complaint=filed, agency=directory["bkk-1001"], to_state=State.ACCEPTED
         )
     assert _code(exc) == "not_allowed"
     with pytest.raises(ComplaintError) as exc:
@@ -130,7 +130,7 @@ def test_another_agency_cannot_touch_the_complaint(
 def test_forwarding_keeps_each_agencys_status_and_one_timeline(
     filed: Complaint, directory: dict[str, Agency]
 ) -> None:
-    bma, mea = directory["bma"], directory["mea"]
+    bma, mea = directory["bkk-1001"], directory["mea"]
     assignment_transition(actor=_officer(bma), complaint=filed, agency=bma, to_state=State.ACCEPTED)
 
     forwarded = complaint_forward(
@@ -140,11 +140,11 @@ def test_forwarding_keeps_each_agencys_status_and_one_timeline(
     assert forwarded.state == State.FORWARDED
     assert forwarded.agency == mea
     parts = {p.agency.code: p for p in Assignment.objects.filter(complaint=filed)}
-    assert parts["bma"].state == State.FORWARDED
-    assert not parts["bma"].is_lead
+    assert parts["bkk-1001"].state == State.FORWARDED
+    assert not parts["bkk-1001"].is_lead
     assert parts["mea"].state == State.RECEIVED
     assert parts["mea"].is_lead
-    assert parts["mea"].forwarded_from == parts["bma"]
+    assert parts["mea"].forwarded_from == parts["bkk-1001"]
     assert parts["mea"].note == "สายไฟของ กฟน."
 
     mea_officer = _officer(mea)
@@ -168,7 +168,7 @@ def test_forwarding_keeps_each_agencys_status_and_one_timeline(
 def test_the_forwarding_agency_cannot_forward_again_but_the_centre_can(
     filed: Complaint, directory: dict[str, Agency]
 ) -> None:
-    bma, mea, pea = directory["bma"], directory["mea"], directory["pea"]
+    bma, mea, pea = directory["bkk-1001"], directory["mea"], directory["pea"]
     complaint_forward(
         actor=_officer(bma), complaint=filed, from_agency=bma, to_agency=mea, note="ส่ง"
     )
@@ -206,7 +206,7 @@ def test_the_forwarding_agency_cannot_forward_again_but_the_centre_can(
 def test_merging_closes_the_duplicate_and_keeps_its_followers(
     directory: dict[str, Agency],
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     first = complaint_file(reporter=CitizenUserFactory(email="first@example.com"))
     second_reporter = CitizenUserFactory(email="second@example.com")
     second = complaint_file(reporter=second_reporter)
@@ -233,7 +233,7 @@ def test_merging_closes_the_duplicate_and_keeps_its_followers(
 def test_following_is_idempotent_and_a_duplicates_follower_follows_the_original(
     directory: dict[str, Agency],
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     first = complaint_file()
     second = complaint_file()
     complaint_merge(actor=_officer(bma), duplicate=second, into=first, agency=bma)
@@ -254,7 +254,7 @@ def test_following_is_idempotent_and_a_duplicates_follower_follows_the_original(
 
 
 def test_the_reporter_reopens_and_rates(filed: Complaint, directory: dict[str, Agency]) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     reporter = CitizenUserFactory()
     complaint = complaint_file(reporter=reporter)
     officer = _officer(bma)
@@ -285,7 +285,7 @@ def test_the_reporter_reopens_and_rates(filed: Complaint, directory: dict[str, A
 def test_internal_notes_stay_internal_and_public_updates_reach_followers(
     filed: Complaint, directory: dict[str, Agency]
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     officer = _officer(bma)
     complaint_note_add(
         actor=officer, complaint=filed, agency=bma, message="ผู้รับเหมาช้า", is_public=False
@@ -305,7 +305,7 @@ def test_internal_notes_stay_internal_and_public_updates_reach_followers(
 def test_assigning_needs_an_officer_of_the_agency(
     filed: Complaint, directory: dict[str, Agency]
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     lead = _officer(bma)
     colleague = _officer(bma)
     part = complaint_assign(actor=lead, complaint=filed, agency=bma, officer=colleague)
@@ -318,7 +318,7 @@ def test_assigning_needs_an_officer_of_the_agency(
 
 
 def test_category_correction_is_recorded(filed: Complaint, directory: dict[str, Agency]) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     changed = complaint_category_set(
         actor=_officer(bma), complaint=filed, agency=bma, category="wires"
     )
@@ -329,7 +329,7 @@ def test_category_correction_is_recorded(filed: Complaint, directory: dict[str, 
 
 
 def test_bulk_reports_each_failure_and_applies_the_rest(directory: dict[str, Agency]) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     officer = _officer(bma)
     ok = [complaint_file(), complaint_file()]
     done_already = complaint_file()
@@ -353,7 +353,7 @@ def test_bulk_reports_each_failure_and_applies_the_rest(directory: dict[str, Age
 def test_an_unknown_state_is_a_clear_refusal(
     filed: Complaint, directory: dict[str, Agency]
 ) -> None:
-    bma = directory["bma"]
+    bma = directory["bkk-1001"]
     with pytest.raises(ComplaintError) as exc:
         assignment_transition(
             actor=_officer(bma), complaint=filed, agency=bma, to_state="teleported"

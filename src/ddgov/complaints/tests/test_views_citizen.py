@@ -30,7 +30,7 @@ from ddgov.complaints.tests.conftest import BANGKOK, CHIANG_MAI, image_bytes
 from ddgov.complaints.tests.factories import ComplaintFactory, complaint_file
 from ddgov.complaints.views import citizen
 from ddgov.identity.models import User
-from ddgov.identity.tests.factories import CitizenUserFactory, StaffUserFactory
+from ddgov.identity.tests.factories import CitizenUserFactory, MembershipFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -654,8 +654,11 @@ def test_photo_is_served_with_the_tracking_code(
 
     client.force_login(reporter)
     assert client.get(url).status_code == 200
+    outsider = Client()
+    outsider.force_login(StaffUserFactory())  # staff of no agency on the complaint
+    assert outsider.get(url).status_code == 404
     staff = Client()
-    staff.force_login(StaffUserFactory())
+    staff.force_login(MembershipFactory(agency=complaint.agency).user)
     assert staff.get(url).status_code == 200
 
 

@@ -92,7 +92,9 @@ def call(request: HttpRequest) -> HttpResponse:
         result = _submit(request, form)
         if result is None:
             _suggest(form)
-            return render(request, "complaints/staff/call.html", {"form": form, "nav": "call"})
+            return render(
+                request, "complaints/staff/call.html", {"form": form, "nav": "call"}, status=400
+            )
         filed, created = result.complaint, result.created
         form = _fresh_form()
     else:
