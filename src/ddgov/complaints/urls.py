@@ -33,6 +33,7 @@ urlpatterns = [
     re_path(
         rf"^open311/v2/tokens/(?P<token>[A-Za-z0-9-]+){FMT}$", open311.token, name="open311-token"
     ),
+    re_path(r"^open311/v2/(?P<path>.*)$", open311.unknown, name="open311-unknown"),
     # Citizens: file, screen for duplicates, track (no sign-in), follow, reopen, rate.
     path("complaints/", citizen.home, name="home"),
     path("complaints/new/", citizen.new, name="new"),

@@ -156,3 +156,18 @@ def token(request: HttpRequest, token: str, fmt: str | None = None) -> HttpRespo
         return Reply("service_requests", serializers.token_out(complaint=complaint, token=token))
 
     return _answer(request, fmt, ("GET",), run)
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, path: str) -> HttpResponse:
+    """Anything else under ``/open311/v2/``: a 404 in the spec's error list (as JSON)."""
+
+    def run() -> Reply:
+        raise Open311Error.one(
+            404,
+            "unknown_endpoint",
+            "There is no such Open311 endpoint or format; formats are .json and .xml.",
+            "ไม่มีปลายทางหรือรูปแบบ Open311 นี้ รูปแบบที่รองรับคือ .json และ .xml",
+        )
+
+    return _answer(request, "json", ("GET", "POST"), run)

@@ -428,3 +428,13 @@ def test_xml_survives_control_characters(client, directory):
     assert response.status_code == 200
     (request,) = as_list(parsed, "xml", "service_requests")
     assert request["description"] == "ไฟดับทั้งซอย มืดมาก อันตรายตอนกลางคืน"
+
+
+@pytest.mark.parametrize("path", ["services.csv", "requests.html", "nothing-here", "services/x/y"])
+def test_unknown_endpoints_and_formats_answer_in_the_error_format(client, path):
+    response = client.get(f"/open311/v2/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    errors = response.json()
+    assert errors[0]["code"] == 404
+    assert errors[0]["description"].startswith("unknown_endpoint: ")
