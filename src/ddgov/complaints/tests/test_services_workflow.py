@@ -19,16 +19,18 @@ from ddgov.complaints.models import (
     State,
 )
 from ddgov.complaints.selectors.complaints import complaint_timeline
+from ddgov.complaints.services.citizen_actions import (
+    complaint_follow,
+    complaint_rate,
+    complaint_reopen,
+)
 from ddgov.complaints.services.workflow import (
     assignment_transition,
     complaint_assign,
     complaint_category_set,
-    complaint_follow,
     complaint_forward,
     complaint_merge,
     complaint_note_add,
-    complaint_rate,
-    complaint_reopen,
     complaints_bulk_transition,
     staff_may_act,
 )

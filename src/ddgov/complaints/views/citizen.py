@@ -63,13 +63,15 @@ from ddgov.complaints.selectors.complaints import (
     complaints_for_user,
 )
 from ddgov.complaints.selectors.screening import ScreenHit, duplicates_screen
+from ddgov.complaints.services.citizen_actions import (
+    complaint_follow,
+    complaint_rate,
+    complaint_reopen,
+)
 from ddgov.complaints.services.intake import TEXT_MAX, complaint_submit
 from ddgov.complaints.services.photos import photo_max_bytes, photo_max_count
 from ddgov.complaints.services.workflow import (
     REOPENABLE,
-    complaint_follow,
-    complaint_rate,
-    complaint_reopen,
 )
 from ddgov.core.language import localized, thai_sort_key
 from ddgov.identity.models import User
